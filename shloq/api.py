@@ -1,0 +1,263 @@
+"""The public entry points: calibrate, convert, LiteRTModel."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import warnings
+
+import jax
+import numpy as np
+from litert_converter.mlir import ir
+
+from shloq import litert, mlir
+from shloq.calibration import Stats, accumulate, result_stats
+from shloq.emulation import build_emulator
+from shloq.errors import InputError, PassError, UnsupportedOpError
+from shloq.files import write_atomically
+from shloq.interpreter import compile_function, is_site_marker, marker_attrs
+from shloq.passes import run_pipeline
+from shloq.passes.bind_params import BindParamsPass, argument_names
+from shloq.passes.instrument import InstrumentPass
+from shloq.passes.mark_sites import UNSUPPORTED, MarkSitesPass
+from shloq.passes.quantize import QuantizePass
+from shloq.rules import QuantizationRule
+
+
+class ShloqWarning(UserWarning):
+    """Something was left float or ignored; the message names it."""
+
+
+@dataclasses.dataclass
+class Source:
+    """A model to quantize: module text plus how its arguments map to params and inputs."""
+    text: str
+    arg_names: list[str]
+    param_args: dict[int, str]             # module argument -> params leaf path
+    param_leaves: list[tuple[str, tuple, np.dtype]]  # (path, shape, dtype) of each params leaf
+    param_flat: dict[int, int]             # module argument -> index into params leaves
+    inputs: list[tuple[str, tuple, np.dtype]]        # (name, shape, dtype) per module input argument
+    input_flat: list[int]                  # flat positions (over *inputs leaves) the module keeps
+    out_tree: object = None
+
+
+def load(model, params_given: bool) -> Source:
+    """Accepts a `jax.export.Exported`, its serialized bytes, or a path to a `.mlir` file."""
+    if isinstance(model, (bytes, bytearray)):
+        try:
+            model = jax.export.deserialize(bytearray(model))
+        except Exception as err:
+            raise InputError(f"the bytes given are not a serialized jax.export module: {err}") from None
+    if isinstance(model, jax.export.Exported):
+        return _from_exported(model, params_given)
+    if isinstance(model, (str, os.PathLike)):
+        module = mlir.read_module_file(model)
+        with mlir.context():
+            text = module.operation.get_asm(enable_debug_info=True)
+            func = mlir.main_func(module)
+            names = argument_names(func)
+            args = func.regions[0].blocks[0].arguments
+            specs = [(n, mlir.tensor_shape(a.type), mlir.element_dtype(ir.RankedTensorType(a.type).element_type))
+                     for n, a in zip(names, args)]
+        return Source(text, names, {}, [], {}, specs, list(range(len(specs))))
+    raise InputError(f"expected a jax.export.Exported, its serialized bytes or a .mlir path, got {type(model).__name__}")
+
+
+def _from_exported(exported, params_given: bool) -> Source:
+    if any(not isinstance(d, int) for aval in exported.in_avals for d in aval.shape):
+        raise InputError("symbolic (shape-polymorphic) dimensions are not supported yet; export with concrete shapes")
+    args_tree = exported.in_tree.children()[0]
+    n_params = args_tree.children()[0].num_leaves if params_given and args_tree.children() else 0
+    paths = _leaf_paths(exported.in_tree)
+    kept = list(exported.module_kept_var_idx)
+    text = exported.mlir_module()
+    module = mlir.parse_module(text, exported.fun_name)
+    with mlir.context():
+        names = argument_names(mlir.main_func(module))
+    param_args, param_flat, inputs, input_flat = {}, {}, [], []
+    for arg, flat in enumerate(kept):
+        aval = exported.in_avals[flat]
+        if flat < n_params:
+            param_args[arg], param_flat[arg] = paths[flat], flat
+        else:
+            inputs.append((names[arg], tuple(aval.shape), np.dtype(aval.dtype)))
+            input_flat.append(flat - n_params)
+    leaves = [(paths[i], tuple(exported.in_avals[i].shape), np.dtype(exported.in_avals[i].dtype))
+              for i in range(n_params)]
+    return Source(text, names, param_args, leaves, param_flat, inputs, input_flat, exported.out_tree)
+
+
+def _leaf_paths(in_tree) -> list[str]:
+    dummy = jax.tree_util.tree_unflatten(in_tree, range(in_tree.num_leaves))
+    flat, _ = jax.tree_util.tree_flatten_with_path(dummy)
+    return [jax.tree_util.keystr(path[2:]) for path, _ in flat]
+
+
+def _param_values(source: Source, params) -> dict[int, np.ndarray]:
+    """Module argument -> value of the params leaf bound to it; checks the pytree fits."""
+    if params is None:
+        return {}
+    if not source.param_leaves and isinstance(params, dict) and source.arg_names:
+        unknown = set(params) - set(source.arg_names)
+        if unknown:
+            raise InputError(f"params name no argument of the module: {sorted(unknown)}")
+        return {source.arg_names.index(k): np.asarray(v) for k, v in params.items()}
+    flat, _ = jax.tree_util.tree_flatten_with_path(params)
+    given = {jax.tree_util.keystr(p): np.asarray(v) for p, v in flat}
+    expected = {path: (shape, dtype) for path, shape, dtype in source.param_leaves}
+    missing, extra = sorted(set(expected) - set(given)), sorted(set(given) - set(expected))
+    if missing or extra:
+        raise InputError("params do not match the exported function:"
+                         + (f" missing {', '.join(missing)};" if missing else "")
+                         + (f" unexpected {', '.join(extra)}" if extra else ""))
+    for path, (shape, dtype) in expected.items():
+        value = given[path]
+        if value.shape != shape or value.dtype != dtype:
+            raise InputError(f"params{path} is {value.dtype}{list(value.shape)}; the exported function takes "
+                             f"{np.dtype(dtype).name}{list(shape)}")
+        if np.issubdtype(value.dtype, np.floating) and not np.all(np.isfinite(value)):
+            raise InputError(f"params{path} holds NaN or Inf")
+    leaf_paths = [path for path, _, _ in source.param_leaves]
+    return {arg: given[leaf_paths[flat]] for arg, flat in source.param_flat.items()}
+
+
+def _marked_module(source: Source, rules, params, strict: bool):
+    """Parses the source afresh and runs the passes up to site marking; returns (module, warnings)."""
+    rules = _check_rules(rules)
+    module = mlir.parse_module(source.text)
+    pipeline = [*_PREFIX, BindParamsPass(values=_param_values(source, params)), *_SIMPLIFY,
+                MarkSitesPass(strict=strict, rules=rules)]
+    try:
+        notes = run_pipeline(module, pipeline)
+    except PassError as err:
+        if err.pass_name == MarkSitesPass.name and all(UNSUPPORTED in m for _, _, m in err.diagnostics):
+            raise UnsupportedOpError([(m.split("'")[1], mlir.describe(loc)) for _, loc, m in err.diagnostics]) from None
+        raise
+    for _, loc, message in notes:
+        warnings.warn(f"{mlir.describe(loc)}: {message}", ShloqWarning, stacklevel=3)
+    return module
+
+
+def _pipeline_parts():
+    from shloq.passes.fold_affine import FoldAffinePass
+    from shloq.passes.fold_constants import FoldConstantsPass
+    from shloq.passes.inline import InlinePass
+
+    return [InlinePass()], [FoldConstantsPass(), FoldAffinePass()]
+
+
+_PREFIX, _SIMPLIFY = _pipeline_parts()
+
+
+def _check_rules(rules):
+    rules = list(rules)
+    if not rules or not all(isinstance(r, QuantizationRule) for r in rules):
+        raise InputError("rules must be a non-empty list of shloq.QuantizationRule")
+    return rules
+
+
+def site_fingerprint(module) -> str:
+    """Identifies the site layout, so stats from one module are not applied to another."""
+    digest = hashlib.sha256()
+    for op in mlir.entry_block(module).operations:
+        if is_site_marker(op.operation):
+            attrs = marker_attrs(op.operation)
+            digest.update(repr((attrs["site"], attrs["kind"], str(op.operands[0].type))).encode())
+    return digest.hexdigest()[:16]
+
+
+def site_names(module) -> dict[int, str]:
+    names = {}
+    for op in mlir.entry_block(module).operations:
+        if is_site_marker(op.operation):
+            attrs = marker_attrs(op.operation)
+            names.setdefault(attrs["site"], f"{attrs['op']} @ {mlir.describe(op.location)}")
+    return names
+
+
+def calibrate(model, rules, params, batches, *, method: str = "average_minmax", percentile: float = 99.99,
+              progress: bool = True) -> Stats:
+    """Runs the model over `batches` (an iterable of input tuples) and records every activation
+    site's range: `minmax` (global), `average_minmax` (mean of batch minima and maxima) or
+    `percentile` (mean of batch percentiles)."""
+    source = load(model, params is not None)
+    module = _marked_module(source, rules, params, strict=False)
+    with mlir.context():
+        fingerprint, names = site_fingerprint(module), site_names(module)
+        run_pipeline(module, [InstrumentPass(values=method == "percentile")])
+        func = mlir.main_func(module)
+        program, layout = compile_function(func), result_stats(func)
+    run = jax.jit(program.__call__)
+    sites, count = accumulate(run, layout, _input_batches(source, batches), source.inputs, method, percentile,
+                              progress)
+    return Stats(sites, method, count, fingerprint, names)
+
+
+def _input_batches(source, batches):
+    """Flattens each batch's pytree and keeps the leaves the module uses."""
+    for batch in batches:
+        leaves = jax.tree_util.tree_leaves(batch if isinstance(batch, (tuple, list)) else (batch,))
+        yield tuple(leaves[i] for i in source.input_flat) if len(leaves) > max(source.input_flat, default=-1) else leaves
+
+
+def convert(model, rules, params, stats: Stats, *, strict: bool = True) -> "LiteRTModel":
+    """Quantizes the model with `stats` and converts it to a full-integer LiteRT model."""
+    source = load(model, params is not None)
+    module = _marked_module(source, rules, params, strict=strict)
+    with mlir.context():
+        fingerprint = site_fingerprint(module)
+        if stats.fingerprint and stats.fingerprint != fingerprint:
+            raise InputError("these stats were calibrated on another model or other rules (site layout differs); "
+                             "calibrate again with the same model, params structure and rules")
+        emulator = build_emulator(module, stats.sites)
+        run_pipeline(module, [QuantizePass(ranges=stats.sites)])
+        text = module.operation.get_asm(enable_debug_info=True)
+    tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
+    return LiteRTModel(tflite, text, emulator, source)
+
+
+class LiteRTModel:
+    """A converted model: the `.tflite` bytes, the quantized StableHLO, and two ways to run it."""
+
+    def __init__(self, tflite: bytes, stablehlo: str, emulator, source: Source):
+        self.tflite = tflite
+        self.stablehlo = stablehlo
+        self._emulator = emulator
+        self._source = source
+        self._interpreter = None
+
+    def _inputs(self, inputs):
+        leaves = jax.tree_util.tree_leaves(tuple(inputs))
+        if len(leaves) > max(self._source.input_flat, default=-1) and len(leaves) != len(self._source.inputs):
+            leaves = [leaves[i] for i in self._source.input_flat]
+        if len(leaves) != len(self._source.inputs):
+            raise InputError(f"the model takes {len(self._source.inputs)} input(s), got {len(leaves)}")
+        return [np.asarray(x) for x in leaves]
+
+    def _outputs(self, outputs):
+        outputs = [np.asarray(o) for o in outputs]
+        tree = self._source.out_tree
+        if tree is not None and tree.num_leaves == len(outputs):
+            return jax.tree_util.tree_unflatten(tree, outputs)
+        return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+    def __call__(self, *inputs):
+        """Runs the `.tflite` with LiteRT's builtin kernels on the host (numpy outputs)."""
+        if self._interpreter is None:
+            self._interpreter = litert.interpreter(self.tflite)
+        runner = self._interpreter.get_signature_runner("serving_default")
+        names = litert.signature_input_names([name for name, _, _ in self._source.inputs])
+        result = runner(**dict(zip(names, self._inputs(inputs))))
+        return self._outputs([result[f"output_{i}"] for i in range(len(result))])
+
+    def emulate(self, *inputs):
+        """The same quantized module computed in JAX (no LiteRT), modelling the integer kernels."""
+        return self._outputs(self._emulator(*self._inputs(inputs)))
+
+    def op_table(self) -> list[dict]:
+        return litert.op_table(self.tflite)
+
+    def export(self, path: str | os.PathLike) -> None:
+        """Writes the `.tflite` atomically: the file is whole or untouched."""
+        write_atomically(path, self.tflite)
+

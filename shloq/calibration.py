@@ -1,0 +1,100 @@
+"""Calibration: run the instrumented module over sample batches and record each site's range."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+
+import jax
+import numpy as np
+from litert_converter.mlir import ir
+from tqdm.auto import tqdm
+
+from shloq import mlir
+from shloq.errors import CalibrationError, InputError
+
+METHODS = ("minmax", "average_minmax", "percentile")
+
+
+@dataclasses.dataclass
+class Stats:
+    """Calibrated activation ranges, keyed by site id (the `shloq.site` of the markers)."""
+    sites: dict[int, tuple[float, float]]
+    method: str
+    batches: int
+    fingerprint: str = ""
+    names: dict[int, str] = dataclasses.field(default_factory=dict)
+
+    def save(self, path: str | os.PathLike) -> None:
+        from shloq.files import write_atomically
+
+        payload = {"method": self.method, "batches": self.batches, "fingerprint": self.fingerprint,
+                   "sites": {str(k): list(v) for k, v in self.sites.items()},
+                   "names": {str(k): v for k, v in self.names.items()}}
+        write_atomically(path, json.dumps(payload, indent=1).encode())
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Stats":
+        with open(path) as f:
+            data = json.load(f)
+        return cls({int(k): tuple(v) for k, v in data["sites"].items()}, data["method"], data["batches"],
+                   data.get("fingerprint", ""), {int(k): v for k, v in data.get("names", {}).items()})
+
+
+def result_stats(func) -> list[tuple[int, str]]:
+    """(site, stat) for each result the instrument pass added, in result order."""
+    if "res_attrs" not in func.attributes:
+        return []
+    found = []
+    for attrs in ir.ArrayAttr(func.attributes["res_attrs"]):
+        attrs = ir.DictAttr(attrs)
+        if "shloq.site" in attrs:
+            found.append((ir.IntegerAttr(attrs["shloq.site"]).value, ir.StringAttr(attrs["shloq.stat"]).value))
+    return found
+
+
+def accumulate(run, stat_layout, batches, input_specs, method: str, percentile: float, progress: bool):
+    """Runs `run(*inputs)` over `batches` and reduces the per-batch statistics to ranges."""
+    if method not in METHODS:
+        raise InputError(f"unknown calibration method {method!r}; use one of {', '.join(METHODS)}")
+    n_stats = len(stat_layout)
+    lows: dict[int, list] = {}
+    highs: dict[int, list] = {}
+    count = 0
+    for batch in tqdm(batches, desc="calibrating", unit="batch", disable=not progress):
+        batch = check_batch(batch, input_specs, count)
+        outputs = run(*batch)[-n_stats:] if n_stats else ()
+        for (site, stat), value in zip(stat_layout, jax.device_get(outputs)):
+            value = np.asarray(value, np.float64)
+            if stat == "values":
+                lo, hi = np.percentile(value, [100 - percentile, percentile])
+                lows.setdefault(site, []).append(lo)
+                highs.setdefault(site, []).append(hi)
+            else:
+                (lows if stat == "min" else highs).setdefault(site, []).append(float(value))
+        count += 1
+    if count == 0:
+        raise CalibrationError("the calibration data is empty: give at least one batch")
+    reduce_lo, reduce_hi = (np.min, np.max) if method == "minmax" else (np.mean, np.mean)
+    sites = {site: (float(reduce_lo(lows[site])), float(reduce_hi(highs[site]))) for site in lows}
+    for site, (lo, hi) in sites.items():
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            raise CalibrationError(f"site {site} saw non-finite values during calibration (range [{lo}, {hi}])")
+    return sites, count
+
+
+def check_batch(batch, input_specs, index):
+    """Validates one batch against the model inputs: arity, shape, dtype, finiteness."""
+    if not isinstance(batch, (tuple, list)):
+        batch = (batch,)
+    if len(batch) != len(input_specs):
+        raise CalibrationError(f"batch {index} has {len(batch)} input(s); the model takes {len(input_specs)} "
+                               f"({', '.join(name for name, _, _ in input_specs)})")
+    checked = []
+    for value, (name, shape, dtype) in zip(batch, input_specs):
+        arr = value if isinstance(value, jax.Array) else np.asarray(value)
+        if tuple(arr.shape) != tuple(shape) or np.dtype(arr.dtype) != np.dtype(dtype):
+            raise CalibrationError(f"batch {index}: input '{name}' is {np.dtype(arr.dtype).name}{list(arr.shape)}; "
+                                   f"the model takes {np.dtype(dtype).name}{list(shape)}")
+        checked.append(arr)
+    return checked

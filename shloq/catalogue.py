@@ -1,0 +1,353 @@
+"""The op catalogue: the one place that says how each op is quantized.
+
+StableHLO spells many ops as small patterns (softmax is seven ops, mean is a sum and a divide),
+so each catalogue entry is an `OpSpec` plus a matcher that recognises the pattern backwards from
+its output op. `match_unit` groups a module's activation ops into `Unit`s; every pass that places
+quantization (site marking for conversion, calibration and QAT) works from those units.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Callable
+
+import numpy as np
+from litert_converter.mlir import ir
+from litert_converter.mlir.dialects import stablehlo
+
+from shloq import mlir
+
+
+class Category(enum.Enum):
+    CONTRACTION = "contraction"  # int8 weights per channel; output site after the fused bias add and ReLU
+    INDEPENDENT = "independent"  # output gets its own calibrated scale
+    SHARED = "shared"            # output reuses the scale of its activation input (LiteRT requires it)
+    SHARED_ALL = "shared_all"    # all activation inputs and the output use one scale
+    FIXED = "fixed"              # output scale fixed by the LiteRT kernel
+
+
+@dataclasses.dataclass(frozen=True)
+class OpSpec:
+    name: str
+    category: Category
+    litert_op: str
+    fixed_qparams: dict | None = None  # dtype -> (scale, zero point), for Category.FIXED
+
+
+@dataclasses.dataclass
+class WeightUse:
+    value: ir.Value          # the constant's result feeding the contraction
+    operand_index: int
+    axis: int                # output-channel axis of the weight tensor
+    param_path: str          # pytree path of the parameter it came from ('' for inline constants)
+
+
+@dataclasses.dataclass
+class Unit:
+    """Ops that become one LiteRT kernel: quantized at its activation inputs and its output."""
+    spec: OpSpec
+    ops: list                # ir.Operation, program order
+    inputs: list             # activation values entering the unit
+    output: ir.Value
+    weight: WeightUse | None = None
+    activation: str = ""     # fused activation: '', 'relu' or 'relu6'
+
+    @property
+    def primary(self):
+        """The op whose name-stack location rules match against."""
+        return self.ops[0]
+
+
+SPECS = {s.name: s for s in [
+    OpSpec("conv", Category.CONTRACTION, "CONV_2D / DEPTHWISE_CONV_2D"),
+    OpSpec("dense", Category.CONTRACTION, "FULLY_CONNECTED / BATCH_MATMUL"),
+    OpSpec("add", Category.INDEPENDENT, "ADD"),
+    OpSpec("subtract", Category.INDEPENDENT, "SUB"),
+    OpSpec("multiply", Category.INDEPENDENT, "MUL"),
+    OpSpec("relu", Category.INDEPENDENT, "RELU"),
+    OpSpec("relu6", Category.INDEPENDENT, "RELU6"),
+    OpSpec("mean", Category.INDEPENDENT, "MEAN"),
+    OpSpec("max_pool", Category.SHARED, "MAX_POOL_2D"),
+    OpSpec("avg_pool", Category.SHARED, "AVERAGE_POOL_2D"),
+    OpSpec("reshape", Category.SHARED, "RESHAPE"),
+    OpSpec("transpose", Category.SHARED, "TRANSPOSE"),
+    OpSpec("broadcast", Category.SHARED, "BROADCAST_TO"),
+    OpSpec("slice", Category.SHARED, "STRIDED_SLICE"),
+    OpSpec("concatenate", Category.SHARED_ALL, "CONCATENATION"),
+    OpSpec("softmax", Category.FIXED, "SOFTMAX", {"i8": (1.0 / 256.0, -128)}),
+]}
+
+
+# ---- small predicates ------------------------------------------------------------------------
+
+class _Graph:
+    """What the matchers need to know about the function beyond the ops themselves."""
+
+    def __init__(self, is_activation: Callable[[ir.Value], bool]):
+        self.is_activation = is_activation
+
+    def single_use_producer(self, value, name=None):
+        """The producer of `value` when it is its only user's input (so it can be fused)."""
+        op = mlir.producer(value)
+        if op is None or len(list(value.uses)) != 1 or (name and op.name not in name):
+            return None
+        return op
+
+
+def _splat_constant(value) -> float | None:
+    """The scalar behind a splat constant (possibly broadcast), else None."""
+    src = mlir.constant_source(value)
+    if src is None:
+        return None
+    arr = mlir.constant_value(src)
+    if arr.size == 0 or not np.all(arr == arr.reshape(-1)[0]):
+        return None
+    return float(arr.reshape(-1)[0])
+
+
+def _activation_and_constant(op, graph):
+    """For a binary op with one activation and one constant operand: (activation, constant)."""
+    a, b = op.operands
+    if graph.is_activation(a) and not graph.is_activation(b):
+        return a, b
+    if graph.is_activation(b) and not graph.is_activation(a) and op.name != "stablehlo.subtract":
+        return b, a
+    return None
+
+
+def _relu_input(op, graph):
+    """x for `maximum(x, 0)`; (x, 'relu6') for `clamp(0, x, 6)` or `minimum(maximum(x, 0), 6)`."""
+    if op.name == "stablehlo.maximum":
+        pair = _activation_and_constant(op, graph)
+        if pair and _splat_constant(pair[1]) == 0.0:
+            return pair[0], "relu"
+    if op.name == "stablehlo.clamp":
+        lo, x, hi = op.operands
+        if graph.is_activation(x) and _splat_constant(lo) == 0.0 and _splat_constant(hi) == 6.0:
+            return x, "relu6"
+    if op.name == "stablehlo.minimum":
+        pair = _activation_and_constant(op, graph)
+        if pair and _splat_constant(pair[1]) == 6.0:
+            inner = graph.single_use_producer(pair[0], ("stablehlo.maximum",))
+            found = inner and _relu_input(inner, graph)
+            if found and found[1] == "relu":
+                return found[0], "relu6", inner
+    return None
+
+
+def _strip_broadcasts(value, ops):
+    """Follows broadcast_in_dim/reshape producers back, collecting them into `ops`."""
+    op = mlir.producer(value)
+    while op is not None and op.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape"):
+        ops.append(op)
+        value = op.operands[0]
+        op = mlir.producer(value)
+    return value
+
+
+# ---- contraction helpers (also used by fold-affine) ----------------------------------------
+
+def contraction_weight(op, graph_is_activation) -> tuple[int, int, int] | None:
+    """(weight operand index, weight out-channel axis, result channel axis) of a contraction whose
+    weight is a constant and whose other operand is an activation; None otherwise."""
+    if op.name == "stablehlo.convolution":
+        x, w = op.operands
+        if not graph_is_activation(x) or mlir.constant_source(w) is None:
+            return None
+        dn = stablehlo.ConvDimensionNumbers(op.attributes["dimension_numbers"])
+        if ir.IntegerAttr(op.attributes["batch_group_count"]).value != 1:
+            return None
+        return 1, dn.kernel_output_feature_dimension, dn.output_feature_dimension
+    if op.name == "stablehlo.dot_general":
+        x, w = op.operands
+        if not graph_is_activation(x) or mlir.constant_source(w) is None:
+            return None
+        dn = stablehlo.DotDimensionNumbers(op.attributes["dot_dimension_numbers"])
+        if list(dn.rhs_batching_dimensions):
+            return None
+        rank = len(mlir.tensor_shape(w.type))
+        free = [d for d in range(rank) if d not in set(dn.rhs_contracting_dimensions)]
+        if len(free) != 1:
+            return None
+        return 1, free[0], len(mlir.tensor_shape(op.results[0].type)) - 1
+    return None
+
+
+# ---- matchers: each takes the candidate output op and returns a Unit or None ----------------
+
+def _match_contraction(op, graph):
+    ops, activation, value = [op], "", op.results[0]
+    relu = _relu_input(op, graph)
+    cur = op
+    if relu:
+        activation = relu[1]
+        if len(relu) == 3:
+            ops.append(relu[2])
+        cur = graph.single_use_producer(relu[0])
+        if cur is None:
+            return None
+        ops.append(cur)
+    if cur.name == "stablehlo.add":
+        pair = _activation_and_constant(cur, graph)
+        inner = pair and graph.single_use_producer(pair[0], ("stablehlo.convolution", "stablehlo.dot_general"))
+        if inner:
+            cur = inner
+            ops.append(cur)
+    found = contraction_weight(cur, graph.is_activation)
+    if found is None:
+        return None
+    w_index, w_axis, _ = found
+    weight = cur.operands[w_index]
+    src = mlir.constant_source(weight)
+    spec = SPECS["conv" if cur.name == "stablehlo.convolution" else "dense"]
+    return Unit(spec, list(reversed(ops)), [cur.operands[0]], value,
+                WeightUse(weight, w_index, w_axis, mlir.location_name(src.location)), activation)
+
+
+def _match_binary(op, graph):
+    ops, activation, cur = [op], "", op
+    relu = _relu_input(op, graph)
+    if relu:
+        inner = graph.single_use_producer(relu[0], ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply"))
+        if inner is None:
+            return Unit(SPECS[relu[1]], [*([relu[2]] if len(relu) == 3 else []), op], [relu[0]], op.results[0])
+        activation, cur = relu[1], inner
+        ops += [relu[2], inner] if len(relu) == 3 else [inner]
+    if cur.name not in ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply"):
+        return None
+    a, b = cur.operands
+    if not (graph.is_activation(a) and graph.is_activation(b)):
+        return None
+    spec = SPECS[cur.name.split(".")[1]]
+    return Unit(spec, list(reversed(ops)), [a, b] if a != b else [a], op.results[0], activation=activation)
+
+
+def _match_divide_by_count(op, graph, reducer_name):
+    """`reducer(x) / n` (mean, average pool); returns (reducer op, x, count, broadcast ops)."""
+    if op.name != "stablehlo.divide":
+        return None
+    lhs, rhs = op.operands
+    count = _splat_constant(rhs)
+    red = graph.single_use_producer(lhs, (reducer_name,))
+    if count is None or red is None or _splat_constant(red.operands[1]) != 0.0:
+        return None
+    return red, red.operands[0], count
+
+
+def _match_mean(op, graph):
+    found = _match_divide_by_count(op, graph, "stablehlo.reduce")
+    if not found:
+        return None
+    red, x, count = found
+    shape = mlir.tensor_shape(x.type)
+    dims = [int(d) for d in ir.DenseI64ArrayAttr(red.attributes["dimensions"])]
+    body = [o.operation.name for o in red.regions[0].blocks[0].operations]
+    if body[0] != "stablehlo.add" or count != float(np.prod([shape[d] for d in dims])):
+        return None
+    return Unit(SPECS["mean"], [red, op], [x], op.results[0])
+
+
+def _match_avg_pool(op, graph):
+    found = _match_divide_by_count(op, graph, "stablehlo.reduce_window")
+    if not found:
+        return None
+    red, x, count = found
+    window = [int(d) for d in ir.DenseI64ArrayAttr(red.attributes["window_dimensions"])]
+    body = [o.operation.name for o in red.regions[0].blocks[0].operations]
+    if body[0] != "stablehlo.add" or count != float(np.prod(window)) or "padding" in red.attributes and np.any(
+            np.asarray(ir.DenseIntElementsAttr(red.attributes["padding"]))):
+        return None
+    return Unit(SPECS["avg_pool"], [red, op], [x], op.results[0])
+
+
+def _match_max_pool(op, graph):
+    if op.name != "stablehlo.reduce_window" or not graph.is_activation(op.operands[0]):
+        return None
+    body = [o.operation.name for o in op.regions[0].blocks[0].operations]
+    if body[0] != "stablehlo.maximum":
+        return None
+    return Unit(SPECS["max_pool"], [op], [op.operands[0]], op.results[0])
+
+
+_SHAPE_OPS = {"stablehlo.reshape": "reshape", "stablehlo.transpose": "transpose",
+              "stablehlo.broadcast_in_dim": "broadcast", "stablehlo.slice": "slice"}
+
+
+def _match_shape_op(op, graph):
+    if op.name not in _SHAPE_OPS or not graph.is_activation(op.operands[0]):
+        return None
+    return Unit(SPECS[_SHAPE_OPS[op.name]], [op], [op.operands[0]], op.results[0])
+
+
+def _match_concatenate(op, graph):
+    if op.name != "stablehlo.concatenate" or not all(graph.is_activation(v) for v in op.operands):
+        return None
+    return Unit(SPECS["concatenate"], [op], list(dict.fromkeys(op.operands)), op.results[0])
+
+
+def _match_softmax(op, graph):
+    """exp(x - max(x)) / sum(exp(x - max(x))) along one axis, as jax.nn.softmax lowers it."""
+    if op.name != "stablehlo.divide":
+        return None
+    ops = [op]
+    e, denom = op.operands
+    total = mlir.producer(_strip_broadcasts(denom, ops))
+    exp = mlir.producer(e)
+    if total is None or exp is None or total.name != "stablehlo.reduce" or exp.name != "stablehlo.exponential":
+        return None
+    if total.operands[0] != e or _splat_constant(total.operands[1]) != 0.0:
+        return None
+    ops += [total, exp]
+    sub = mlir.producer(exp.operands[0])
+    if sub is None or sub.name != "stablehlo.subtract":
+        return None
+    ops.append(sub)
+    x, shift = sub.operands
+    peak = mlir.producer(_strip_broadcasts(shift, ops))
+    if peak is not None and peak.name == "stablehlo.maximum":  # max(-inf, reduce_max(x))
+        ops.append(peak)
+        peak = next((mlir.producer(v) for v in peak.operands if graph.is_activation(v)), None)
+    if peak is None or peak.name != "stablehlo.reduce" or peak.operands[0] != x:
+        return None
+    ops.append(peak)
+    inside = set(ops)
+    for o in ops[1:]:
+        if any(u not in inside for r in o.results for u in mlir.users(r)):
+            return None
+    return Unit(SPECS["softmax"], list(reversed(ops)), [x], op.results[0])
+
+
+# Tried in this order on each op, from the last op of the function to the first.
+MATCHERS = [_match_softmax, _match_contraction, _match_mean, _match_avg_pool, _match_binary, _match_max_pool,
+            _match_shape_op, _match_concatenate]
+
+
+def match_units(block, is_activation) -> tuple[list[Unit], list]:
+    """Groups the activation ops of `block` into units; returns (units, ops no matcher claimed),
+    both in program order."""
+    graph = _Graph(is_activation)
+    ops = [op.operation for op in block.operations]
+    position = {op: i for i, op in enumerate(ops)}
+    claimed, units, unmatched = set(), [], []
+    for op in reversed(ops):
+        if op in claimed or op.name in ("func.return", "stablehlo.constant") or not any(
+                is_activation(r) for r in op.results):
+            continue
+        unit = next((u for m in MATCHERS if (u := m(op, graph)) and not claimed.intersection(u.ops)), None)
+        if unit is None:
+            unmatched.append(op)
+            claimed.add(op)
+            continue
+        unit.ops.sort(key=position.__getitem__)
+        claimed.update(unit.ops)
+        units.append(unit)
+    units.sort(key=lambda u: position[u.ops[0]])
+    unmatched.sort(key=position.__getitem__)
+    return units, unmatched
+
+
+def output_channel_axis(op) -> int:
+    """The result dimension a contraction's per-channel weight scales apply to."""
+    if op.name == "stablehlo.convolution":
+        return stablehlo.ConvDimensionNumbers(op.attributes["dimension_numbers"]).output_feature_dimension
+    return len(mlir.tensor_shape(op.results[0].type)) - 1

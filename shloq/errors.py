@@ -1,0 +1,44 @@
+"""Errors a user can cause. Each names the problem and, where there is one, the op and its source."""
+
+
+class ShloqError(Exception):
+    """Base of every error shloq raises on bad input or unsupported models."""
+
+
+class InputError(ShloqError):
+    """The module, params, batches or options given do not fit together."""
+
+
+class ModuleParseError(InputError):
+    """A `.mlir` file or serialized module could not be read."""
+
+
+class UnsupportedOpError(ShloqError):
+    """Strict mode met ops outside the op catalogue; `ops` lists (op name, location) pairs."""
+
+    def __init__(self, ops):
+        self.ops = list(ops)
+        lines = "\n".join(f"  {name} at {where}" for name, where in self.ops)
+        super().__init__(
+            f"{len(self.ops)} op(s) cannot be quantized (strict mode); "
+            f"leave them float with strict=False or exclude them with a rule:\n{lines}")
+
+
+class CalibrationError(ShloqError):
+    """Calibration data is missing, malformed or non-finite."""
+
+
+class PassError(ShloqError):
+    """A pass reported errors as MLIR diagnostics: `diagnostics` holds (severity, location, message)."""
+
+    def __init__(self, pass_name, diagnostics):
+        from shloq.mlir import describe
+
+        self.pass_name = pass_name
+        self.diagnostics = list(diagnostics)
+        super().__init__(f"pass '{pass_name}' failed:\n" + "\n".join(
+            f"  {describe(loc)}: {message}" for _, loc, message in self.diagnostics))
+
+
+class ConversionError(ShloqError):
+    """The LiteRT converter refused the quantized module."""

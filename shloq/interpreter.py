@@ -1,0 +1,317 @@
+"""Runs a StableHLO function as a JAX function, so calibration and emulation are jit-able JAX.
+
+The MLIR function is compiled once into a flat list of `Instr` (plain Python data: numpy
+constants, tuples of ints), then `Program.__call__` traces it with `jax.lax`. Quantization site
+markers call a hook, which is how calibration observes tensors and emulation fake-quantizes them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+from litert_converter.mlir import ir
+from litert_converter.mlir.dialects import stablehlo
+
+from shloq import mlir
+from shloq.errors import UnsupportedOpError
+
+SITE_TARGET = "shloq.site"
+
+
+@dataclasses.dataclass
+class Instr:
+    name: str
+    operands: tuple[int, ...]
+    results: tuple[int, ...]
+    attrs: dict[str, Any]
+    loc: str
+
+
+@dataclasses.dataclass
+class Program:
+    """A compiled StableHLO function: `args` and `outputs` are value ids into the environment."""
+    args: tuple[int, ...]
+    instrs: list[Instr]
+    outputs: tuple[int, ...]
+
+    def __call__(self, *args, site_hook: Callable | None = None, op_hook: Callable | None = None):
+        """Evaluates the program. `site_hook(instr, value)` replaces marker outputs;
+        `op_hook(instr, env)` may return results for an instr to override its float semantics."""
+        env = dict(zip(self.args, args))
+        for instr in self.instrs:
+            operands = [env[i] for i in instr.operands]
+            if instr.name == "stablehlo.custom_call" and instr.attrs.get("target") == SITE_TARGET:
+                out = site_hook(instr, operands[0]) if site_hook else operands[0]
+                env[instr.results[0]] = out
+                continue
+            results = op_hook(instr, env) if op_hook else None
+            if results is None:
+                results = _EVAL[instr.name](instr.attrs, *operands)
+            if not isinstance(results, (tuple, list)):
+                results = (results,)
+            env.update(zip(instr.results, results))
+        return tuple(env[i] for i in self.outputs)
+
+
+def compile_function(func_op, ids: dict | None = None) -> Program:
+    """Compiles `func_op` (after inlining: no calls) into a Program; unknown ops raise.
+    `ids`, when given, receives the value -> value id map."""
+    ids = {} if ids is None else ids
+
+    def vid(value):
+        return ids.setdefault(value, len(ids))
+
+    block = func_op.regions[0].blocks[0]
+    args = tuple(vid(a) for a in block.arguments)
+    instrs, outputs, unknown = [], (), []
+    for op in block.operations:
+        name = op.operation.name
+        if name == "func.return":
+            outputs = tuple(vid(v) for v in op.operands)
+            continue
+        extract = _ATTRS.get(name)
+        if extract is None or (name == "stablehlo.custom_call" and not is_site_marker(op)):
+            unknown.append((name, mlir.describe(op.location)))
+            continue
+        instrs.append(Instr(name, tuple(vid(v) for v in op.operands), tuple(vid(r) for r in op.results),
+                            extract(op), str(op.location)))
+    if unknown:
+        raise UnsupportedOpError(unknown)
+    return Program(args, instrs, outputs)
+
+
+# ---- attribute extraction (MLIR -> plain Python) ---------------------------------------------
+
+def is_site_marker(op) -> bool:
+    return (op.operation.name == "stablehlo.custom_call"
+            and ir.StringAttr(op.attributes["call_target_name"]).value == SITE_TARGET)
+
+
+def _ints(attr) -> tuple[int, ...]:
+    if attr is None:
+        return ()
+    try:
+        return tuple(int(x) for x in ir.DenseI64ArrayAttr(attr))
+    except (ValueError, TypeError):
+        return tuple(int(x) for x in np.asarray(ir.DenseIntElementsAttr(attr)).reshape(-1))
+
+
+def _attr(op, name):
+    return op.attributes[name] if name in op.attributes else None
+
+
+def _result_info(op):
+    t = ir.RankedTensorType(op.results[0].type)
+    return {"shape": tuple(t.shape), "dtype": mlir.element_dtype(t.element_type)}
+
+
+def _reducer_kind(op) -> str:
+    body = [o.operation.name for o in op.regions[0].blocks[0].operations]
+    kinds = {"stablehlo.add": "add", "stablehlo.maximum": "max", "stablehlo.minimum": "min",
+             "stablehlo.multiply": "mul", "stablehlo.and": "and", "stablehlo.or": "or"}
+    if len(body) != 2 or body[0] not in kinds:
+        raise UnsupportedOpError([(f"{op.operation.name} with body {body}", mlir.describe(op.location))])
+    return kinds[body[0]]
+
+
+def _no_attrs(op):
+    return {}
+
+
+def _conv_attrs(op):
+    dn = stablehlo.ConvDimensionNumbers(op.attributes["dimension_numbers"])
+    rank = len(dn.input_spatial_dimensions) + 2
+    lhs = (dn.input_batch_dimension, dn.input_feature_dimension, *dn.input_spatial_dimensions)
+    rhs = (dn.kernel_output_feature_dimension, dn.kernel_input_feature_dimension, *dn.kernel_spatial_dimensions)
+    out = (dn.output_batch_dimension, dn.output_feature_dimension, *dn.output_spatial_dimensions)
+    nsp = rank - 2
+    pad = _ints(_attr(op, "padding")) or (0,) * (2 * nsp)
+    return {
+        "dimension_numbers": lax.ConvDimensionNumbers(lhs, rhs, out),
+        "strides": _ints(_attr(op, "window_strides")) or (1,) * nsp,
+        "padding": tuple(zip(pad[0::2], pad[1::2])),
+        "lhs_dilation": _ints(_attr(op, "lhs_dilation")) or (1,) * nsp,
+        "rhs_dilation": _ints(_attr(op, "rhs_dilation")) or (1,) * nsp,
+        "feature_group_count": ir.IntegerAttr(op.attributes["feature_group_count"]).value,
+        "batch_group_count": ir.IntegerAttr(op.attributes["batch_group_count"]).value,
+        **_result_info(op),
+    }
+
+
+def _dot_attrs(op):
+    dn = stablehlo.DotDimensionNumbers(op.attributes["dot_dimension_numbers"])
+    return {"dimension_numbers": ((tuple(dn.lhs_contracting_dimensions), tuple(dn.rhs_contracting_dimensions)),
+                                  (tuple(dn.lhs_batching_dimensions), tuple(dn.rhs_batching_dimensions))),
+            **_result_info(op)}
+
+
+def _reduce_window_attrs(op):
+    dims = _ints(op.attributes["window_dimensions"])
+    n = len(dims)
+    pad = _ints(_attr(op, "padding")) or (0,) * (2 * n)
+    return {"kind": _reducer_kind(op), "window": dims, "strides": _ints(_attr(op, "window_strides")) or (1,) * n,
+            "base_dilation": _ints(_attr(op, "base_dilations")) or (1,) * n,
+            "window_dilation": _ints(_attr(op, "window_dilations")) or (1,) * n,
+            "padding": tuple(zip(pad[0::2], pad[1::2]))}
+
+
+def _compare_attrs(op):
+    text = str(op.attributes["comparison_direction"])
+    return {"direction": re.search(r"comparison_direction (\w+)", text).group(1)}
+
+
+def marker_attrs(op) -> dict:
+    """A site marker's `shloq.*` attributes without the prefix, e.g. {'site': 0, 'kind': 'weight'}."""
+    return {name[len("shloq."):]: _python_value(op.attributes[name])
+            for name in op.attributes if name.startswith("shloq.")}
+
+
+def _custom_call_attrs(op):
+    return {"target": ir.StringAttr(op.attributes["call_target_name"]).value, **marker_attrs(op)}
+
+
+def _python_value(attr):
+    for cls, get in ((ir.IntegerAttr, lambda a: a.value), (ir.FloatAttr, lambda a: a.value),
+                     (ir.StringAttr, lambda a: a.value), (ir.BoolAttr, lambda a: a.value)):
+        try:
+            return get(cls(attr))
+        except (ValueError, TypeError):
+            pass
+    for cls in (ir.DenseF32ArrayAttr, ir.DenseF64ArrayAttr, ir.DenseI64ArrayAttr):
+        try:
+            return tuple(cls(attr))
+        except (ValueError, TypeError):
+            pass
+    return str(attr)
+
+
+_UNARY = {
+    "stablehlo.abs": jnp.abs, "stablehlo.negate": jnp.negative, "stablehlo.exponential": jnp.exp,
+    "stablehlo.exponential_minus_one": jnp.expm1, "stablehlo.log": jnp.log, "stablehlo.log_plus_one": jnp.log1p,
+    "stablehlo.sqrt": jnp.sqrt, "stablehlo.rsqrt": lax.rsqrt, "stablehlo.tanh": jnp.tanh,
+    "stablehlo.logistic": jax.nn.sigmoid, "stablehlo.floor": jnp.floor, "stablehlo.ceil": jnp.ceil,
+    "stablehlo.sign": jnp.sign, "stablehlo.cosine": jnp.cos, "stablehlo.sine": jnp.sin, "stablehlo.tan": jnp.tan,
+    "stablehlo.not": jnp.logical_not, "stablehlo.round_nearest_even": jnp.round,
+    "stablehlo.round_nearest_afz": lambda x: jnp.sign(x) * jnp.floor(jnp.abs(x) + 0.5),
+    "stablehlo.is_finite": jnp.isfinite, "stablehlo.cbrt": jnp.cbrt, "chlo.erf": lax.erf,
+    "stablehlo.optimization_barrier": lambda x: x,
+}
+_BINARY = {
+    "stablehlo.add": jnp.add, "stablehlo.subtract": jnp.subtract, "stablehlo.multiply": jnp.multiply,
+    "stablehlo.divide": lambda a, b: lax.div(a, b), "stablehlo.maximum": jnp.maximum,
+    "stablehlo.minimum": jnp.minimum, "stablehlo.power": lax.pow, "stablehlo.remainder": lax.rem,
+    "stablehlo.and": jnp.bitwise_and, "stablehlo.or": jnp.bitwise_or, "stablehlo.xor": jnp.bitwise_xor,
+    "stablehlo.atan2": jnp.arctan2,
+}
+_COMPARE = {"EQ": jnp.equal, "NE": jnp.not_equal, "LT": jnp.less, "LE": jnp.less_equal, "GT": jnp.greater,
+            "GE": jnp.greater_equal}
+_REDUCERS = {"add": (lax.add, jnp.sum), "max": (lax.max, jnp.max), "min": (lax.min, jnp.min),
+             "mul": (lax.mul, jnp.prod), "and": (lax.bitwise_and, jnp.all), "or": (lax.bitwise_or, jnp.any)}
+
+
+def _reduce(a, x, init):
+    _, full = _REDUCERS[a["kind"]]
+    out = full(x, axis=a["dimensions"])
+    combine, _ = _REDUCERS[a["kind"]]
+    return combine(out, init.astype(out.dtype)).astype(x.dtype)
+
+
+def _reduce_window(a, x, init):
+    combine, _ = _REDUCERS[a["kind"]]
+    return lax.reduce_window(x, init, combine, a["window"], a["strides"], a["padding"], a["base_dilation"],
+                             a["window_dilation"])
+
+
+_EVAL: dict[str, Callable] = {
+    **{k: (lambda f: lambda a, x: f(x))(f) for k, f in _UNARY.items()},
+    **{k: (lambda f: lambda a, x, y: f(x, y))(f) for k, f in _BINARY.items()},
+    "stablehlo.constant": lambda a: jnp.asarray(a["value"]),
+    "stablehlo.compare": lambda a, x, y: _COMPARE[a["direction"]](x, y),
+    "stablehlo.select": lambda a, p, x, y: jnp.where(p, x, y),
+    "stablehlo.clamp": lambda a, lo, x, hi: jnp.clip(x, lo, hi),
+    "stablehlo.convert": lambda a, x: x.astype(a["dtype"]),
+    "stablehlo.broadcast_in_dim": lambda a, x: lax.broadcast_in_dim(x, a["shape"], a["dims"]),
+    "stablehlo.reshape": lambda a, x: jnp.reshape(x, a["shape"]),
+    "stablehlo.transpose": lambda a, x: jnp.transpose(x, a["permutation"]),
+    "stablehlo.concatenate": lambda a, *xs: jnp.concatenate(xs, axis=a["dimension"]),
+    "stablehlo.slice": lambda a, x: lax.slice(x, a["start"], a["limit"], a["strides"]),
+    "stablehlo.pad": lambda a, x, v: lax.pad(x, v, a["config"]),
+    "stablehlo.iota": lambda a: lax.broadcasted_iota(a["dtype"], a["shape"], a["dimension"]),
+    "stablehlo.dot_general": lambda a, x, y: lax.dot_general(
+        x, y, a["dimension_numbers"], precision=lax.Precision.HIGHEST, preferred_element_type=a["dtype"]),
+    "stablehlo.convolution": lambda a, x, w: lax.conv_general_dilated(
+        x, w, a["strides"], a["padding"], a["lhs_dilation"], a["rhs_dilation"], a["dimension_numbers"],
+        a["feature_group_count"], a["batch_group_count"], precision=lax.Precision.HIGHEST,
+        preferred_element_type=a["dtype"]),
+    "stablehlo.reduce": _reduce,
+    "stablehlo.reduce_window": _reduce_window,
+}
+
+_ELEMENTWISE = set(_UNARY) | set(_BINARY) | {"stablehlo.compare", "stablehlo.select", "stablehlo.clamp"}
+
+_ATTRS: dict[str, Callable] = {
+    **{k: _no_attrs for k in _UNARY},
+    **{k: _no_attrs for k in _BINARY},
+    "stablehlo.constant": lambda op: {"value": mlir.constant_value(op)},
+    "stablehlo.compare": _compare_attrs,
+    "stablehlo.select": _no_attrs,
+    "stablehlo.clamp": _no_attrs,
+    "stablehlo.convert": _result_info,
+    "stablehlo.broadcast_in_dim": lambda op: {"dims": _ints(op.attributes["broadcast_dimensions"]),
+                                              **_result_info(op)},
+    "stablehlo.reshape": _result_info,
+    "stablehlo.transpose": lambda op: {"permutation": _ints(op.attributes["permutation"])},
+    "stablehlo.concatenate": lambda op: {"dimension": ir.IntegerAttr(op.attributes["dimension"]).value},
+    "stablehlo.slice": lambda op: {"start": _ints(op.attributes["start_indices"]),
+                                   "limit": _ints(op.attributes["limit_indices"]),
+                                   "strides": _ints(op.attributes["strides"])},
+    "stablehlo.pad": lambda op: {"config": tuple(zip(_ints(op.attributes["edge_padding_low"]),
+                                                     _ints(op.attributes["edge_padding_high"]),
+                                                     _ints(op.attributes["interior_padding"])))},
+    "stablehlo.iota": lambda op: {"dimension": ir.IntegerAttr(op.attributes["iota_dimension"]).value,
+                                  **_result_info(op)},
+    "stablehlo.dot_general": _dot_attrs,
+    "stablehlo.convolution": _conv_attrs,
+    "stablehlo.reduce": lambda op: {"kind": _reducer_kind(op), "dimensions": _ints(op.attributes["dimensions"])},
+    "stablehlo.reduce_window": _reduce_window_attrs,
+    "stablehlo.custom_call": _custom_call_attrs,
+}
+
+
+def supported_ops() -> frozenset[str]:
+    """Op names the interpreter can evaluate (constant folding uses it for elementwise ops)."""
+    return frozenset(_EVAL)
+
+
+def is_elementwise(name: str) -> bool:
+    return name in _ELEMENTWISE
+
+
+def evaluate_op(op, operand_values: list[np.ndarray]) -> list[np.ndarray]:
+    """Evaluates one op on numpy operands (constant folding)."""
+    attrs = _ATTRS[op.operation.name](op)
+    results = _EVAL[op.operation.name](attrs, *[jnp.asarray(v) for v in operand_values])
+    if not isinstance(results, (tuple, list)):
+        results = (results,)
+    return [np.asarray(r) for r in results]
+
+
+_SHAPE_ONLY = ("stablehlo.broadcast_in_dim", "stablehlo.reshape", "stablehlo.convert", "stablehlo.transpose")
+
+
+def evaluate_constant(value) -> np.ndarray | None:
+    """The value of `value` when it is a constant seen through shape-only ops, else None."""
+    op = mlir.producer(value)
+    if op is None:
+        return None
+    if op.name == "stablehlo.constant":
+        return mlir.constant_value(op)
+    if op.name in _SHAPE_ONLY:
+        source = evaluate_constant(op.operands[0])
+        return None if source is None else evaluate_op(op, [source])[0]
+    return None

@@ -1,0 +1,70 @@
+"""The bridge to the LiteRT converter and interpreter (litert-converter, ai-edge-litert)."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from litert_converter.mlir import ir, passmanager
+from litert_converter.mlir._mlir_libs import converter_api_ext
+
+from shloq import mlir
+from shloq.errors import ConversionError
+
+
+def _tensor_name(name: str, fallback: str) -> str:
+    cleaned = re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_")
+    return cleaned or fallback
+
+
+def signature_input_names(names: list[str]) -> list[str]:
+    """Input names as the `.tflite` signature spells them."""
+    return [_tensor_name(n, f"input_{i}") for i, n in enumerate(names)]
+
+
+def to_tflite(module_text: str, input_names: list[str]) -> bytes:
+    """Converts quantized StableHLO text (QDQ form) to a full-integer LiteRT flatbuffer."""
+    module = mlir.parse_module(module_text, "<quantized module>")
+    func = mlir.main_func(module)
+    n_outputs = len(ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value).results)
+    names = signature_input_names(input_names)
+    with mlir.context(), ir.Location.unknown(), mlir.collect_diagnostics() as diagnostics:
+        converter_api_ext.set_signature(module.operation, signature_name="serving_default", input_names=names,
+                                        output_names=[f"output_{i}" for i in range(n_outputs)])
+        config = converter_api_ext.ConvertToTFLConfig()
+        config.qdq_conversion_mode = "STATIC"
+        config.strict_qdq_mode = True
+        try:
+            converter_api_ext.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)
+            return bytes(converter_api_ext.export_flatbuffer_to_bytes(module.operation))
+        except Exception as err:  # the converter raises plain RuntimeError/MLIRError
+            details = "\n".join(f"  {mlir.describe(loc)}: {msg}" for sev, loc, msg in diagnostics if sev == "error")
+            raise ConversionError(f"the LiteRT converter failed: {err}\n{details}") from None
+
+
+def interpreter(tflite: bytes, xnnpack: bool = False):
+    """A LiteRT interpreter; without XNNPACK every op runs on the builtin (reference) kernels."""
+    from ai_edge_litert import interpreter as litert
+
+    resolver = (litert.OpResolverType.AUTO if xnnpack
+                else litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    interp = litert.Interpreter(model_content=tflite, experimental_op_resolver_type=resolver, num_threads=1)
+    interp.allocate_tensors()
+    return interp
+
+
+def op_table(tflite: bytes) -> list[dict]:
+    """Each op of the model with its input and output tensor dtypes, in execution order."""
+    interp = interpreter(tflite)
+    tensors = {t["index"]: t for t in interp.get_tensor_details()}
+
+    def dtypes(indices):
+        return [np.dtype(tensors[i]["dtype"]).name for i in indices if i >= 0 and i in tensors]
+
+    return [{"op": op["op_name"], "inputs": dtypes(op["inputs"]), "outputs": dtypes(op["outputs"])}
+            for op in interp._get_ops_details()]
+
+
+def float_ops(table: list[dict]) -> list[dict]:
+    """Ops computing on float32 tensors, other than the entry QUANTIZE and exit DEQUANTIZE."""
+    return [op for op in table if "float32" in op["inputs"] + op["outputs"]
+            and op["op"] not in ("QUANTIZE", "DEQUANTIZE")]

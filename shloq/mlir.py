@@ -1,0 +1,233 @@
+"""One MLIR context for every pass: litert-converter's, which registers StableHLO *and* quant.
+
+jaxlib's context cannot parse `!quant.uniform` types, so shloq never edits modules there; JAX
+modules enter through their text or portable artifact, which this newer StableHLO reads.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+
+import numpy as np
+from litert_converter.mlir import ir
+from litert_converter.mlir._mlir_libs import converter_api_ext
+
+from shloq.errors import ModuleParseError
+
+_context = None
+
+
+def context() -> ir.Context:
+    """The process-wide context (dialects registered once; modules stay valid across calls)."""
+    global _context
+    if _context is None:
+        _context = ir.Context()
+        converter_api_ext.prepare_mlir_context(_context)
+        _context.allow_unregistered_dialects = False
+    return _context
+
+
+@contextlib.contextmanager
+def collect_diagnostics():
+    """Collects diagnostics emitted in the context as (severity, location, message) triples."""
+    found = []
+
+    def handler(diagnostic):
+        found.append((str(diagnostic.severity).rsplit(".", 1)[-1].lower(),
+                      diagnostic.location, str(diagnostic.message)))
+        return True
+
+    handle = context().attach_diagnostic_handler(handler)
+    try:
+        yield found
+    finally:
+        handle.detach()
+
+
+def parse_module(text: str | bytes, source_name: str = "<input>") -> ir.Module:
+    """Parses MLIR text or bytecode; errors carry `file:line:col` of the offending token."""
+    ctx = context()
+    with ctx, ir.Location.unknown():
+        try:
+            return ir.Module.parse(text)
+        except ir.MLIRError as err:
+            details = "\n".join(_format_diagnostic(d, source_name) for d in err.error_diagnostics)
+            raise ModuleParseError(details or str(err)) from None
+
+
+def _format_diagnostic(diag, source_name):
+    loc = str(diag.location)
+    m = re.match(r'loc\("(.*)":(\d+):(\d+)\)', loc)
+    where = f"{source_name}:{m.group(2)}:{m.group(3)}" if m else source_name
+    return f"{where}: error: {diag.message}"
+
+
+def deserialize_artifact(blob: bytes) -> ir.Module:
+    """Reads a StableHLO portable artifact (what `Exported.mlir_module_serialized` holds)."""
+    from litert_converter.mlir.dialects import stablehlo
+
+    return stablehlo.deserialize_portable_artifact(context(), blob)
+
+
+def read_module_file(path: str | os.PathLike) -> ir.Module:
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as err:
+        raise ModuleParseError(f"cannot read {path}: {err.strerror}") from None
+    if data.startswith(b"ML\xefR"):
+        return parse_module(data, path)
+    return parse_module(data.decode("utf-8", errors="replace"), path)
+
+
+def main_func(module: ir.Module):
+    """The public entry function (`main`), or the only function."""
+    funcs = [op for op in module.body.operations if op.operation.name == "func.func"]
+    for f in funcs:
+        if ir.StringAttr(f.attributes["sym_name"]).value == "main":
+            return f
+    public = [f for f in funcs if "sym_visibility" not in f.attributes]
+    if len(public) == 1:
+        return public[0]
+    raise ModuleParseError("the module has no `main` function")
+
+
+def entry_block(module: ir.Module) -> ir.Block:
+    return main_func(module).regions[0].blocks[0]
+
+
+# ---- locations -------------------------------------------------------------------------------
+
+_NAME_RE = re.compile(r'loc\("((?:[^"\\]|\\.)*)"')
+_FILE_RE = re.compile(r'"((?:[^"\\]|\\.)*)":(\d+):(\d+)')
+
+
+def location_name(loc) -> str:
+    """The name-stack part of a location, e.g. `jit(apply)/M/enc/dot_general`, or ''."""
+    m = _NAME_RE.match(str(loc))
+    if not m or _FILE_RE.match(str(loc)[4:]):
+        return ""
+    return m.group(1)
+
+
+def location_source(loc) -> str:
+    """The innermost `file:line:col` of a location, or '' when it has none."""
+    m = _FILE_RE.search(str(loc))
+    return f"{m.group(1)}:{m.group(2)}:{m.group(3)}" if m else ""
+
+
+def describe(loc) -> str:
+    """`name-stack (file:line:col)`, whichever parts exist, for error messages."""
+    name, source = location_name(loc), location_source(loc)
+    if name and source:
+        return f"{name} ({source})"
+    return name or source or "unknown location"
+
+
+# ---- constants -------------------------------------------------------------------------------
+
+def element_dtype(element_type) -> np.dtype:
+    text = str(element_type)
+    table = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "i1": np.bool_, "i8": np.int8,
+             "i16": np.int16, "i32": np.int32, "i64": np.int64, "ui8": np.uint8, "ui32": np.uint32}
+    if text == "bf16":
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
+    if text not in table:
+        raise ModuleParseError(f"unsupported element type {text}")
+    return np.dtype(table[text])
+
+
+def tensor_shape(type_) -> tuple[int, ...]:
+    return tuple(ir.RankedTensorType(type_).shape)
+
+
+def constant_value(op) -> np.ndarray:
+    """The value of a `stablehlo.constant` as a numpy array of its result's shape and dtype."""
+    attr = op.attributes["value"]
+    result_type = ir.RankedTensorType(op.results[0].type)
+    dtype = element_dtype(result_type.element_type)
+    shape = tuple(result_type.shape)
+    dense = ir.DenseElementsAttr(attr)
+    if dense.is_splat:
+        splat = dense.get_splat_value()
+        scalar = bool(ir.BoolAttr(splat).value) if dtype == np.bool_ else (
+            ir.FloatAttr(splat).value if np.issubdtype(dtype, np.floating) else ir.IntegerAttr(splat).value)
+        return np.full(shape, scalar, dtype=dtype)
+    return np.asarray(dense, dtype=dtype).reshape(shape)
+
+
+def dense_attr(value: np.ndarray):
+    return ir.DenseElementsAttr.get(np.require(np.asarray(value), requirements='C'))
+
+
+def make_constant(value: np.ndarray, loc, ip):
+    """Creates `stablehlo.constant` holding `value` at insertion point `ip`."""
+    attr = dense_attr(value)
+    return ir.Operation.create("stablehlo.constant", results=[attr.type], attributes={"value": attr},
+                               loc=loc, ip=ip)
+
+
+def i64(value: int):
+    return ir.IntegerAttr.get(ir.IntegerType.get_signless(64), int(value))
+
+
+def f32(value: float):
+    return ir.FloatAttr.get(ir.F32Type.get(), float(value))
+
+
+# ---- graph helpers ---------------------------------------------------------------------------
+
+def producer(value):
+    """The op (as `ir.Operation`) defining `value`, or None for a block argument."""
+    if isinstance(value, ir.BlockArgument):
+        return None
+    return value.owner.operation
+
+
+def users(value) -> list:
+    """Distinct ops (as `ir.Operation`) using `value`, in no particular order."""
+    seen, result = set(), []
+    for use in value.uses:
+        op = use.owner.operation
+        if op not in seen:
+            seen.add(op)
+            result.append(op)
+    return result
+
+
+def op_name(op) -> str:
+    return op.operation.name
+
+
+def constant_source(value):
+    """The `stablehlo.constant` op behind `value` through broadcasts/reshapes, or None."""
+    op = producer(value)
+    while op is not None and op.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape", "stablehlo.convert"):
+        op = producer(op.operands[0])
+    return op if op is not None and op.name == "stablehlo.constant" else None
+
+
+def erase_dead(block) -> None:
+    """Erases ops without uses or side effects, last first, until none is left."""
+    changed = True
+    while changed:
+        changed = False
+        for op in reversed(list(block.operations)):
+            op = op.operation
+            if op.name == "func.return" or op.name.startswith("func.") or op.name == "stablehlo.custom_call":
+                continue
+            if all(not list(r.uses) for r in op.results):
+                op.erase()
+                changed = True
+
+
+def set_function_type(func) -> None:
+    """Rewrites `function_type` from the entry block's arguments and the return's operands."""
+    block = func.regions[0].blocks[0]
+    ret = [op for op in block.operations if op.operation.name == "func.return"][0]
+    func.attributes["function_type"] = ir.TypeAttr.get(
+        ir.FunctionType.get([a.type for a in block.arguments], [v.type for v in ret.operands]))

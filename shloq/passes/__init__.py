@@ -1,0 +1,117 @@
+"""Pass machinery: each pass is a small class with a registered name and typed options.
+
+`run_pipeline(module, "shloq-inline,shloq-mark-sites{strict=true}")` runs passes by name, as
+`shloq-opt -p` does; the Python API builds the same pass objects directly with real values.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import ClassVar
+
+from litert_converter.mlir import ir
+
+from shloq import mlir
+from shloq.errors import InputError, PassError
+
+_REGISTRY: dict[str, type["ModulePass"]] = {}
+
+
+def register(cls):
+    """Class decorator: makes the pass available by `cls.name` to pipelines and shloq-opt."""
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+@dataclasses.dataclass
+class ModulePass:
+    """A module-to-module rewrite. Subclasses set `name`, `summary`, option fields and `run`.
+
+    Errors are MLIR diagnostics emitted on the offending op's location (`op.location.emit_error`);
+    a pass that emitted any error fails as a whole.
+    """
+    name: ClassVar[str]
+    summary: ClassVar[str]
+
+    def run(self, module: ir.Module) -> None:
+        raise NotImplementedError
+
+    def warn(self, loc, message: str) -> None:
+        """Records a warning (MLIR's Python API can emit only errors)."""
+        self._warnings.append(("warning", loc, message))
+
+    def __call__(self, module: ir.Module) -> list[tuple[str, object, str]]:
+        """Runs the pass; returns its warnings as (severity, location, message); raises PassError
+        (carrying every error as a diagnostic) when it emitted errors."""
+        self._warnings = []
+        with mlir.context(), ir.Location.unknown(), mlir.collect_diagnostics() as diagnostics:
+            self.run(module)
+        errors = [d for d in diagnostics if d[0] == "error"]
+        if errors:
+            raise PassError(self.name, errors)
+        return self._warnings + diagnostics
+
+
+def registered_passes() -> dict[str, type[ModulePass]]:
+    _load_all()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def _load_all():
+    from shloq.passes import (bind_params, fold_affine, fold_constants, inline, instrument,  # noqa: F401
+                              mark_sites, quantize)
+
+
+_PIPELINE_RE = re.compile(r"\s*([\w.-]+)\s*(\{[^}]*\})?\s*(,|$)")
+
+
+def parse_pipeline(text: str) -> list[ModulePass]:
+    """Parses `a,b{opt=1,other=x}` into configured pass objects."""
+    passes_ = registered_passes()
+    result, pos = [], 0
+    text = text.strip()
+    while pos < len(text):
+        m = _PIPELINE_RE.match(text, pos)
+        if not m or m.end() == pos:
+            raise InputError(f"malformed pass pipeline at column {pos + 1}: {text!r}")
+        name, options = m.group(1), m.group(2)
+        if name not in passes_:
+            raise InputError(f"unknown pass '{name}'; known passes: {', '.join(passes_)}")
+        result.append(_configure(passes_[name], options[1:-1] if options else ""))
+        pos = m.end()
+    return result
+
+
+def _configure(cls, options: str) -> ModulePass:
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.metadata.get("cli", True)}
+    values = {}
+    for item in filter(None, (s.strip() for s in options.split(","))):
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if key not in fields:
+            raise InputError(f"pass '{cls.name}' has no option '{key}'; options: {', '.join(fields) or 'none'}")
+        values[key] = _convert_option(cls.name, key, fields[key].type, raw.strip() if sep else "true")
+    return cls(**values)
+
+
+def _convert_option(pass_name, key, type_name, raw):
+    type_name = str(type_name)
+    if type_name.startswith("bool"):
+        if raw not in ("true", "false", "1", "0"):
+            raise InputError(f"option '{key}' of '{pass_name}' takes true or false, not '{raw}'")
+        return raw in ("true", "1")
+    if type_name.startswith("int"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise InputError(f"option '{key}' of '{pass_name}' takes an integer, not '{raw}'") from None
+    return raw
+
+
+def run_pipeline(module: ir.Module, pipeline: str | list[ModulePass]) -> list:
+    """Runs passes in order on `module` (in place); returns their warnings and remarks."""
+    passes_ = parse_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
+    notes = []
+    for p in passes_:
+        notes.extend(p(module))
+    return notes

@@ -1,0 +1,88 @@
+"""shloq-fold-affine: inference batch-norm (and any per-channel scale/shift) after a conv or dense
+is folded into its weights and one bias add, so LiteRT sees a single fused kernel."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from litert_converter.mlir import ir
+
+from shloq import mlir
+from shloq.catalogue import contraction_weight
+from shloq.interpreter import evaluate_constant
+from shloq.passes import ModulePass, register
+from shloq.passes.mark_sites import activation_values
+
+_AFFINE = ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply", "stablehlo.divide")
+
+
+@register
+@dataclasses.dataclass
+class FoldAffinePass(ModulePass):
+    name = "shloq-fold-affine"
+    summary = "Fold per-channel multiply/divide/add/subtract by constants after conv/dot into weights and one bias."
+
+    def run(self, module):
+        block = mlir.entry_block(module)
+        active = activation_values(block)
+        for op in list(block.operations):
+            op = op.operation
+            found = contraction_weight(op, active.__contains__) if op.name in (
+                "stablehlo.convolution", "stablehlo.dot_general") else None
+            if found:
+                _fold_chain(op, *found)
+        mlir.erase_dead(block)
+
+
+def _fold_chain(contraction, w_index, w_axis, channel_axis):
+    out_type = contraction.results[0].type
+    shape = mlir.tensor_shape(out_type)
+    channels = shape[channel_axis]
+    scale, shift = np.ones(channels), np.zeros(channels)
+    chain, value = [], contraction.results[0]
+    while len(list(value.uses)) == 1:
+        user = mlir.users(value)[0]
+        if user.name not in _AFFINE:
+            break
+        position = 0 if user.operands[0] == value else 1
+        const = evaluate_constant(user.operands[1 - position])
+        if const is None:
+            break
+        moved = np.moveaxis(np.broadcast_to(const, shape), channel_axis, -1).reshape(-1, channels)
+        if not np.all(moved == moved[0]):
+            break
+        k = moved[0].astype(np.float64)
+        if user.name == "stablehlo.add":
+            shift = shift + k
+        elif user.name == "stablehlo.subtract" and position == 0:
+            shift = shift - k
+        elif user.name == "stablehlo.subtract":
+            scale, shift = -scale, k - shift
+        elif user.name == "stablehlo.multiply":
+            scale, shift = scale * k, shift * k
+        elif position == 0:
+            scale, shift = scale / k, shift / k
+        else:
+            break
+        chain.append(user)
+        value = user.results[0]
+    already_normal = len(chain) == 1 and chain[0].name == "stablehlo.add" and np.all(scale == 1)
+    if not chain or already_normal:
+        return
+    weight = evaluate_constant(contraction.operands[w_index])
+    weight_src = mlir.constant_source(contraction.operands[w_index])
+    broadcast_shape = [1] * weight.ndim
+    broadcast_shape[w_axis] = channels
+    new_weight = (weight * scale.reshape(broadcast_shape)).astype(weight.dtype)
+    last = chain[-1]
+    ip = ir.InsertionPoint(last)
+    weight_op = mlir.make_constant(new_weight, weight_src.location, ip)
+    folded = contraction.clone(ip=ip)
+    folded.operands[w_index] = weight_op.results[0]
+    bias_op = mlir.make_constant(shift.astype(np.float32), chain[0].location, ip)
+    bias = ir.Operation.create("stablehlo.broadcast_in_dim", results=[out_type], operands=[bias_op.results[0]],
+                               attributes={"broadcast_dimensions": ir.DenseI64ArrayAttr.get([channel_axis])},
+                               loc=chain[0].location, ip=ip)
+    add = ir.Operation.create("stablehlo.add", results=[out_type], operands=[folded.results[0], bias.results[0]],
+                              loc=chain[0].location, ip=ip)
+    last.results[0].replace_all_uses_with(add.results[0])

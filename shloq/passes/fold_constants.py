@@ -1,0 +1,36 @@
+"""shloq-fold-constants: after binding, batch-norm statistics and friends are arithmetic on constants."""
+from __future__ import annotations
+
+import dataclasses
+
+from litert_converter.mlir import ir
+
+from shloq import interpreter, mlir
+from shloq.passes import ModulePass, register
+
+# Folding these would only grow constants; the patterns look through them instead.
+_KEEP = {"stablehlo.constant", "stablehlo.broadcast_in_dim", "stablehlo.iota", "stablehlo.custom_call"}
+
+
+@register
+@dataclasses.dataclass
+class FoldConstantsPass(ModulePass):
+    name = "shloq-fold-constants"
+    summary = "Evaluate ops whose operands are all constants (except size-growing broadcasts) and drop dead ops."
+
+    def run(self, module):
+        block = mlir.entry_block(module)
+        folded = interpreter.supported_ops() - _KEEP
+        for op in list(block.operations):
+            op = op.operation
+            if op.name not in folded or not op.operands:
+                continue
+            operands = [interpreter.evaluate_constant(v) for v in op.operands]
+            if any(v is None for v in operands):
+                continue
+            values = interpreter.evaluate_op(op, operands)
+            ip = ir.InsertionPoint(op)
+            for result, value in zip(op.results, values):
+                result.replace_all_uses_with(mlir.make_constant(value, op.location, ip).results[0])
+        mlir.erase_dead(block)
+

@@ -1,0 +1,167 @@
+"""shloq-mark-sites: decides, from the op catalogue and the rules, where quantization happens.
+
+Each quantization site becomes an identity marker,
+`stablehlo.custom_call @shloq.site(%x) {shloq.site = N, shloq.kind = ..., shloq.dtype = ...}`.
+Markers with the same `shloq.site` share one scale. Calibration, conversion, emulation and QAT
+all read these markers, so they place quantization at the same sites.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from litert_converter.mlir import ir
+
+from shloq import catalogue, mlir
+from shloq.catalogue import Category
+from shloq.interpreter import SITE_TARGET
+from shloq.passes import ModulePass, register
+from shloq.qscheme import storage_type
+from shloq.rules import QuantizationRule, match_rule
+
+UNSUPPORTED = "is not in shloq's op catalogue"
+
+
+def activation_values(block) -> set:
+    """Values computed from the function's arguments (constants and their folds are not)."""
+    active = set(block.arguments)
+    for op in block.operations:
+        if any(v in active for v in op.operands):
+            active.update(op.results)
+    return active
+
+
+@register
+@dataclasses.dataclass
+class MarkSitesPass(ModulePass):
+    """`rules` (Python API) or the single rule given by the options (shloq-opt) chooses the ops."""
+    name = "shloq-mark-sites"
+    summary = "Insert @shloq.site markers at the quantization sites the op catalogue and rules ask for."
+    strict: bool = True
+    op_path: str = ".*"
+    weight_qtype: str = "int8"
+    act_qtype: str = "int8"
+    rules: list = dataclasses.field(default_factory=list, metadata={"cli": False})
+
+    def run(self, module):
+        rules = self.rules or [QuantizationRule(self.op_path, None, self.weight_qtype or None, self.act_qtype or None)]
+        block = mlir.entry_block(module)
+        active = activation_values(block)
+        units, unmatched = catalogue.match_units(block, active.__contains__)
+        for op in unmatched:
+            if match_rule(rules, mlir.location_name(op.location)) is None:
+                continue
+            message = f"'{op.name}' {UNSUPPORTED}"
+            if self.strict:
+                op.location.emit_error(message)
+            else:
+                self.warn(op.location, message + "; it stays float")
+        plan = _SitePlan()
+        for unit in units:
+            rule = match_rule(rules, mlir.location_name(unit.primary.location),
+                              unit.weight.param_path if unit.weight else "")
+            if rule is not None and rule.act_qtype is not None:
+                plan.add(unit, rule)
+        plan.insert_markers(block)
+
+
+class _SitePlan:
+    """Sites as a union-find over keys, then one marker per (value, consumers)."""
+
+    def __init__(self):
+        self.parent: dict[int, int] = {}
+        self.attrs: dict[int, dict] = {}
+        self.site_of: dict = {}           # value -> key of the site it is quantized with
+        self.output_markers: list = []    # (value, key): every use of value reads the marker
+        self.quantized_outputs: set = set()
+        self.input_markers: dict = {}     # value -> (key, [consumer ops]): only those read it
+        self.weight_markers: list = []    # (value, key, consumer op)
+
+    def new_key(self, **attrs) -> int:
+        key = len(self.parent)
+        self.parent[key] = key
+        self.attrs[key] = attrs
+        return key
+
+    def find(self, key: int) -> int:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, keys) -> int:
+        roots = sorted({self.find(k) for k in keys})
+        fixed = [r for r in roots if self.attrs[r]["kind"] == "fixed"]
+        root = fixed[0] if fixed else roots[0]
+        for r in roots:
+            self.parent[r] = root
+        return root
+
+    def add(self, unit: catalogue.Unit, rule: QuantizationRule):
+        dtype = storage_type(rule.act_qtype)
+        for value in unit.inputs:
+            if value not in self.site_of:
+                self.site_of[value] = self.new_key(kind="activation", dtype=dtype, op="input")
+            if value not in self.quantized_outputs:
+                key, consumers = self.input_markers.setdefault(value, (self.site_of[value], []))
+                consumers.extend(op for op in unit.ops if value in list(op.operands))
+        if unit.weight is not None and rule.weight_qtype is not None:
+            w = unit.weight
+            key = self.new_key(kind="weight", dtype=storage_type(rule.weight_qtype), axis=w.axis, op=unit.spec.name)
+            consumer = next(op for op in unit.ops if w.value in list(op.operands))
+            self.weight_markers.append((w.value, key, consumer))
+        category = unit.spec.category
+        if category in (Category.CONTRACTION, Category.INDEPENDENT):
+            key = self.new_key(kind="activation", dtype=dtype, op=unit.spec.name)
+        elif category is Category.SHARED:
+            key = self.site_of[unit.inputs[0]]
+        elif category is Category.SHARED_ALL:
+            key = self.union([self.site_of[v] for v in unit.inputs])
+        else:
+            scale, zero_point = unit.spec.fixed_qparams[dtype]
+            key = self.new_key(kind="fixed", dtype=dtype, op=unit.spec.name, scale=scale, zero_point=zero_point)
+        self.site_of[unit.output] = key
+        self.output_markers.append((unit.output, key))
+        self.quantized_outputs.add(unit.output)
+
+    def insert_markers(self, block):
+        ids: dict[int, int] = {}
+
+        def site_id(key):
+            return ids.setdefault(self.find(key), len(ids))
+
+        for value, (key, consumers) in self.input_markers.items():
+            marker = _marker(value, site_id(key), self.attrs[self.find(key)])
+            for op in consumers:
+                for i, operand in enumerate(op.operands):
+                    if operand == value:
+                        op.operands[i] = marker.results[0]
+        for value, key, consumer in self.weight_markers:
+            marker = _marker(value, site_id(key), self.attrs[key])
+            for i, operand in enumerate(consumer.operands):
+                if operand == value:
+                    consumer.operands[i] = marker.results[0]
+        for value, key in self.output_markers:
+            marker = _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": self.attrs[key]["op"]})
+            value.replace_all_uses_except(marker.results[0], marker)
+
+
+def _marker(value, site: int, attrs: dict):
+    """An identity `custom_call @shloq.site` on `value`, right after its definition."""
+    producer = mlir.producer(value)
+    block = value.owner if producer is None else None
+    if producer is None:
+        first = next((op for op in block.operations if op.operation.name != "stablehlo.constant"), None)
+        ip = ir.InsertionPoint(first) if first is not None else ir.InsertionPoint(block)
+        loc = value.location
+    else:
+        ip, loc = ir.InsertionPoint.after(producer), producer.location
+    attributes = {"call_target_name": ir.StringAttr.get(SITE_TARGET), "shloq.site": mlir.i64(site)}
+    for key, val in attrs.items():
+        if isinstance(val, str):
+            attributes[f"shloq.{key}"] = ir.StringAttr.get(val)
+        elif isinstance(val, int):
+            attributes[f"shloq.{key}"] = mlir.i64(val)
+        else:
+            attributes[f"shloq.{key}"] = mlir.f32(val)
+    return ir.Operation.create("stablehlo.custom_call", results=[value.type], operands=[value],
+                               attributes=attributes, loc=loc, ip=ip)

@@ -1,0 +1,62 @@
+"""shloq-quantize: site markers become `uniform_quantize`/`uniform_dequantize` pairs with static
+`!quant.uniform` types, the QDQ form the LiteRT converter turns into integer kernels."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from litert_converter.mlir import ir
+
+from shloq import mlir
+from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
+from shloq.passes import ModulePass, register
+from shloq.qscheme import MissingRangeError, site_qparams
+
+
+def tensor_type_text(shape, element: str) -> str:
+    return f"tensor<{''.join(f'{d}x' for d in shape)}{element}>"
+
+
+def load_ranges(path: str) -> dict[int, tuple[float, float]]:
+    """Reads `{"sites": {"0": [lo, hi], ...}}` as written by `Stats.save`."""
+    with open(path) as f:
+        return {int(k): tuple(v) for k, v in json.load(f)["sites"].items()}
+
+
+@register
+@dataclasses.dataclass
+class QuantizePass(ModulePass):
+    """Activation ranges come from `ranges` (site -> (lo, hi)), the json `file`, or the markers'
+    own `shloq.min`/`shloq.max` attributes, in that order."""
+    name = "shloq-quantize"
+    summary = "Rewrite @shloq.site markers to static uniform_quantize/uniform_dequantize pairs."
+    file: str = ""
+    ranges: dict = dataclasses.field(default_factory=dict, metadata={"cli": False})
+
+    def run(self, module):
+        ranges = {**(load_ranges(self.file) if self.file else {}), **self.ranges}
+        block = mlir.entry_block(module)
+        for op in list(block.operations):
+            op = op.operation
+            if not is_site_marker(op):
+                continue
+            attrs = marker_attrs(op)
+            value = op.operands[0]
+            weight = evaluate_constant(value) if attrs["kind"] == "weight" else None
+            if attrs["kind"] == "weight" and weight is None:
+                op.location.emit_error(f"weight site {attrs['site']} is not fed by a constant")
+                continue
+            try:
+                qparams = site_qparams(attrs, ranges, weight)
+            except (MissingRangeError, ValueError) as err:
+                op.location.emit_error(str(err))
+                continue
+            shape = mlir.tensor_shape(value.type)
+            ip = ir.InsertionPoint(op)
+            quantized = ir.Operation.create(
+                "stablehlo.uniform_quantize", results=[ir.Type.parse(tensor_type_text(shape, qparams.type_text()))],
+                operands=[value], loc=op.location, ip=ip)
+            dequantized = ir.Operation.create("stablehlo.uniform_dequantize", results=[value.type],
+                                              operands=[quantized.results[0]], loc=op.location, ip=ip)
+            op.results[0].replace_all_uses_with(dequantized.results[0])
+            op.erase()

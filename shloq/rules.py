@@ -1,0 +1,43 @@
+"""Which ops to quantize and how, in the seed's tensor-centric spelling."""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from shloq.errors import InputError
+from shloq.qscheme import QTYPES
+
+
+@dataclasses.dataclass(frozen=True)
+class QuantizationRule:
+    """`op_path` matches the op's name-stack location (e.g. `jit(apply)/M/enc/dot_general`);
+    `param_path` matches the pytree path of a contraction's weight (e.g. `['enc']['kernel']`).
+    `weight_qtype` quantizes the weights of a matched op, `act_qtype` its output. An op no rule
+    matches stays float; the first matching rule wins."""
+    op_path: str = ".*"
+    param_path: str | None = None
+    weight_qtype: str | None = "int8"
+    act_qtype: str | None = "int8"
+
+    def __post_init__(self):
+        for field in ("op_path", "param_path"):
+            pattern = getattr(self, field)
+            if pattern is None:
+                continue
+            try:
+                re.compile(pattern)
+            except re.error as err:
+                raise InputError(f"QuantizationRule.{field} {pattern!r} is not a valid regex: {err}") from None
+        for field in ("weight_qtype", "act_qtype"):
+            qtype = getattr(self, field)
+            if qtype is not None and qtype not in QTYPES:
+                raise InputError(f"QuantizationRule.{field}={qtype!r} is not supported; use one of {sorted(QTYPES)}")
+
+    def matches(self, op_path: str, param_path: str) -> bool:
+        if not re.search(self.op_path, op_path):
+            return False
+        return self.param_path is None or bool(re.search(self.param_path, param_path))
+
+
+def match_rule(rules, op_path: str, param_path: str = "") -> QuantizationRule | None:
+    return next((r for r in rules if r.matches(op_path, param_path)), None)
