@@ -1,10 +1,10 @@
 """shloq: full-integer quantization of jax.export StableHLO modules for LiteRT."""
-from shloq.api import LiteRTModel, ShloqWarning, calibrate, convert
+from shloq.api import LiteRTModel, ShloqWarning, calibrate, convert, float_tflite
 from shloq.calibration import Stats
 from shloq.errors import (CalibrationError, ConversionError, InputError, ModuleParseError, PassError, ShloqError,
                           UnsupportedOpError)
 from shloq.rules import QuantizationRule
 
-__all__ = ["QuantizationRule", "calibrate", "convert", "LiteRTModel", "Stats", "ShloqWarning", "ShloqError",
+__all__ = ["QuantizationRule", "calibrate", "convert", "float_tflite", "LiteRTModel", "Stats", "ShloqWarning", "ShloqError",
            "InputError", "ModuleParseError", "UnsupportedOpError", "CalibrationError", "PassError",
            "ConversionError"]

@@ -216,6 +216,16 @@ def convert(model, rules, params, stats: Stats, *, strict: bool = True) -> "Lite
     return LiteRTModel(tflite, text, emulator, source)
 
 
+def float_tflite(model, params) -> bytes:
+    """The same model converted to LiteRT without quantization (the size and accuracy baseline)."""
+    source = load(model, params is not None)
+    module = mlir.parse_module(source.text)
+    run_pipeline(module, [*_PREFIX, BindParamsPass(values=_param_values(source, params)), *_SIMPLIFY])
+    with mlir.context():
+        text = module.operation.get_asm(enable_debug_info=True)
+    return litert.to_tflite(text, [name for name, _, _ in source.inputs])
+
+
 class LiteRTModel:
     """A converted model: the `.tflite` bytes, the quantized StableHLO, and two ways to run it."""
 
