@@ -12,7 +12,7 @@ from litert_converter.mlir import ir
 
 from shloq import litert, mlir
 from shloq.calibration import Stats, accumulate, result_stats
-from shloq.emulation import build_emulator
+from shloq.emulation import build_emulator, output_steps
 from shloq.errors import InputError, PassError, UnsupportedOpError
 from shloq.files import write_atomically
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
@@ -38,6 +38,7 @@ class Source:
     param_flat: dict[int, int]             # module argument -> index into params leaves
     inputs: list[tuple[str, tuple, np.dtype]]        # (name, shape, dtype) per module input argument
     input_flat: list[int]                  # flat positions (over *inputs leaves) the module keeps
+    n_input_leaves: int = 0                # leaves of *inputs the exported function takes
     out_tree: object = None
 
 
@@ -59,7 +60,7 @@ def load(model, params_given: bool) -> Source:
             args = func.regions[0].blocks[0].arguments
             specs = [(n, mlir.tensor_shape(a.type), mlir.element_dtype(ir.RankedTensorType(a.type).element_type))
                      for n, a in zip(names, args)]
-        return Source(text, names, {}, [], {}, specs, list(range(len(specs))))
+        return Source(text, names, {}, [], {}, specs, list(range(len(specs))), len(specs))
     raise InputError(f"expected a jax.export.Exported, its serialized bytes or a .mlir path, got {type(model).__name__}")
 
 
@@ -84,7 +85,8 @@ def _from_exported(exported, params_given: bool) -> Source:
             input_flat.append(flat - n_params)
     leaves = [(paths[i], tuple(exported.in_avals[i].shape), np.dtype(exported.in_avals[i].dtype))
               for i in range(n_params)]
-    return Source(text, names, param_args, leaves, param_flat, inputs, input_flat, exported.out_tree)
+    return Source(text, names, param_args, leaves, param_flat, inputs, input_flat,
+                  len(exported.in_avals) - n_params, exported.out_tree)
 
 
 def _leaf_paths(in_tree) -> list[str]:
@@ -121,7 +123,7 @@ def _param_values(source: Source, params) -> dict[int, np.ndarray]:
     return {arg: given[leaf_paths[flat]] for arg, flat in source.param_flat.items()}
 
 
-def _marked_module(source: Source, rules, params, strict: bool):
+def _marked_module(source: Source, rules, params, strict: bool, warn: bool = True):
     """Parses the source afresh and runs the passes up to site marking; returns (module, warnings)."""
     rules = _check_rules(rules)
     module = mlir.parse_module(source.text)
@@ -133,7 +135,7 @@ def _marked_module(source: Source, rules, params, strict: bool):
         if err.pass_name == MarkSitesPass.name and all(UNSUPPORTED in m for _, _, m in err.diagnostics):
             raise UnsupportedOpError([(m.split("'")[1], mlir.describe(loc)) for _, loc, m in err.diagnostics]) from None
         raise
-    for _, loc, message in notes:
+    for _, loc, message in notes if warn else ():
         warnings.warn(f"{mlir.describe(loc)}: {message}", ShloqWarning, stacklevel=3)
     return module
 
@@ -181,7 +183,7 @@ def calibrate(model, rules, params, batches, *, method: str = "average_minmax", 
     site's range: `minmax` (global), `average_minmax` (mean of batch minima and maxima) or
     `percentile` (mean of batch percentiles)."""
     source = load(model, params is not None)
-    module = _marked_module(source, rules, params, strict=False)
+    module = _marked_module(source, rules, params, strict=False, warn=False)  # convert() warns
     with mlir.context():
         fingerprint, names = site_fingerprint(module), site_names(module)
         run_pipeline(module, [InstrumentPass(values=method == "percentile")])
@@ -194,10 +196,17 @@ def calibrate(model, rules, params, batches, *, method: str = "average_minmax", 
 
 
 def _input_batches(source, batches):
-    """Flattens each batch's pytree and keeps the leaves the module uses."""
     for batch in batches:
-        leaves = jax.tree_util.tree_leaves(batch if isinstance(batch, (tuple, list)) else (batch,))
-        yield tuple(leaves[i] for i in source.input_flat) if len(leaves) > max(source.input_flat, default=-1) else leaves
+        yield _kept_inputs(source, batch if isinstance(batch, (tuple, list)) else (batch,))
+
+
+def _kept_inputs(source, inputs):
+    """Flattens the inputs' pytree and keeps the leaves the module uses (as given when the count
+    is off, so that the arity check reports it)."""
+    leaves = jax.tree_util.tree_leaves(tuple(inputs))
+    if len(leaves) != source.n_input_leaves:
+        return leaves
+    return [leaves[i] for i in source.input_flat]
 
 
 def convert(model, rules, params, stats: Stats, *, strict: bool = True) -> "LiteRTModel":
@@ -210,10 +219,11 @@ def convert(model, rules, params, stats: Stats, *, strict: bool = True) -> "Lite
             raise InputError("these stats were calibrated on another model or other rules (site layout differs); "
                              "calibrate again with the same model, params structure and rules")
         emulator = build_emulator(module, stats.sites)
+        steps = output_steps(module, stats.sites)
         run_pipeline(module, [QuantizePass(ranges=stats.sites)])
         text = module.operation.get_asm(enable_debug_info=True)
     tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
-    return LiteRTModel(tflite, text, emulator, source)
+    return LiteRTModel(tflite, text, emulator, source, steps)
 
 
 def float_tflite(model, params) -> bytes:
@@ -229,17 +239,16 @@ def float_tflite(model, params) -> bytes:
 class LiteRTModel:
     """A converted model: the `.tflite` bytes, the quantized StableHLO, and two ways to run it."""
 
-    def __init__(self, tflite: bytes, stablehlo: str, emulator, source: Source):
+    def __init__(self, tflite: bytes, stablehlo: str, emulator, source: Source, output_steps):
         self.tflite = tflite
         self.stablehlo = stablehlo
+        self.output_steps = output_steps  # per output: its quantization step (scale), None if float
         self._emulator = emulator
         self._source = source
         self._interpreter = None
 
     def _inputs(self, inputs):
-        leaves = jax.tree_util.tree_leaves(tuple(inputs))
-        if len(leaves) > max(self._source.input_flat, default=-1) and len(leaves) != len(self._source.inputs):
-            leaves = [leaves[i] for i in self._source.input_flat]
+        leaves = _kept_inputs(self._source, inputs)
         if len(leaves) != len(self._source.inputs):
             raise InputError(f"the model takes {len(self._source.inputs)} input(s), got {len(leaves)}")
         return [np.asarray(x) for x in leaves]

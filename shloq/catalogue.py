@@ -254,14 +254,20 @@ def _match_avg_pool(op, graph):
     red, x, count = found
     window = [int(d) for d in ir.DenseI64ArrayAttr(red.attributes["window_dimensions"])]
     body = [o.operation.name for o in red.regions[0].blocks[0].operations]
-    if body[0] != "stablehlo.add" or count != float(np.prod(window)) or "padding" in red.attributes and np.any(
+    if body[0] != "stablehlo.add" or not _is_2d_pool(red) or count != float(np.prod(window)) or "padding" in red.attributes and np.any(
             np.asarray(ir.DenseIntElementsAttr(red.attributes["padding"]))):
         return None
     return Unit(SPECS["avg_pool"], [red, op], [x], op.results[0])
 
 
+def _is_2d_pool(op) -> bool:
+    """LiteRT pools NHWC tensors over H and W only."""
+    window = [int(d) for d in ir.DenseI64ArrayAttr(op.attributes["window_dimensions"])]
+    return len(window) == 4 and window[0] == 1 and window[3] == 1
+
+
 def _match_max_pool(op, graph):
-    if op.name != "stablehlo.reduce_window" or not graph.is_activation(op.operands[0]):
+    if op.name != "stablehlo.reduce_window" or not graph.is_activation(op.operands[0]) or not _is_2d_pool(op):
         return None
     body = [o.operation.name for o in op.regions[0].blocks[0].operations]
     if body[0] != "stablehlo.maximum":

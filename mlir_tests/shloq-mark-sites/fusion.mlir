@@ -1,12 +1,12 @@
+// A dense layer's dot_general, bias add and ReLU form one unit: markers on its input, weight and after the ReLU only.
 // RUN: shloq-opt -p shloq-mark-sites %s | FileCheck %s
 
-// A dense layer with bias and ReLU is one unit: markers on its input, its weight and after the
-// ReLU, none between the dot, the bias add and the ReLU.
 // CHECK-LABEL: func.func @main
 // CHECK: %[[W:.*]] = stablehlo.custom_call @shloq.site(%{{.*}}) {shloq.axis = 1 : i64, shloq.dtype = "i8", shloq.kind = "weight", shloq.op = "dense", shloq.site = 1 : i64}
 // CHECK: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64}
 // CHECK-NEXT: %[[DOT:.*]] = stablehlo.dot_general %[[X]], %[[W]]
-// CHECK-NEXT: %[[ADD:.*]] = stablehlo.add %[[DOT]]
+// CHECK-NEXT: %[[BIAS:.*]] = stablehlo.broadcast_in_dim
+// CHECK-NEXT: %[[ADD:.*]] = stablehlo.add %[[DOT]], %[[BIAS]]
 // CHECK-NEXT: %[[RELU:.*]] = stablehlo.maximum %[[ADD]]
 // CHECK-NEXT: %[[OUT:.*]] = stablehlo.custom_call @shloq.site(%[[RELU]]) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "dense", shloq.site = 2 : i64}
 // CHECK-NEXT: return %[[OUT]]
