@@ -64,14 +64,22 @@ def accumulate(run, stat_layout, batches, input_specs, method: str, percentile: 
     for batch in tqdm(batches, desc="calibrating", unit="batch", disable=not progress):
         batch = check_batch(batch, input_specs, count)
         outputs = run(*batch)[-n_stats:] if n_stats else ()
+        # Markers sharing a site (an op and its shared-scale consumers) are one tensor's range:
+        # combine them within the batch first, so averaging runs over batches only.
+        batch_lo, batch_hi, batch_values = {}, {}, {}
         for (site, stat), value in zip(stat_layout, jax.device_get(outputs)):
             value = np.asarray(value, np.float64)
             if stat == "values":
-                lo, hi = np.percentile(value, [100 - percentile, percentile])
-                lows.setdefault(site, []).append(lo)
-                highs.setdefault(site, []).append(hi)
+                batch_values.setdefault(site, []).append(value.reshape(-1))
+            elif stat == "min":
+                batch_lo[site] = min(batch_lo.get(site, np.inf), float(value))
             else:
-                (lows if stat == "min" else highs).setdefault(site, []).append(float(value))
+                batch_hi[site] = max(batch_hi.get(site, -np.inf), float(value))
+        for site, values in batch_values.items():
+            batch_lo[site], batch_hi[site] = np.percentile(np.concatenate(values), [100 - percentile, percentile])
+        for site in batch_lo:
+            lows.setdefault(site, []).append(batch_lo[site])
+            highs.setdefault(site, []).append(batch_hi[site])
         count += 1
     if count == 0:
         raise CalibrationError("the calibration data is empty: give at least one batch")

@@ -1,15 +1,18 @@
 """`LiteRTModel.emulate`: the quantized module run in JAX the way LiteRT's integer kernels run it.
 
-Between sites the float ops are exact stand-ins for integer kernels except in three places,
+Between sites the float ops are exact stand-ins for integer kernels except in these places,
 which this models: values are rounded half away from zero (std::round) and saturated at each
 site; a contraction's bias is rounded to int32 in units of input scale x weight scale; fused
-ReLU/ReLU6 clamp before the output is requantized (float order already gives that).
+ReLU/ReLU6 clamp before the output is requantized (float order already gives that); MEAN and
+AVERAGE_POOL_2D are replaced by LiteRT's integer algorithms (`_integer_means`,
+`_integer_avg_pools`), whose rounding no float formula reproduces.
 """
 from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from litert_converter.mlir import ir
 
 from shloq import mlir
 from shloq.catalogue import output_channel_axis
@@ -41,6 +44,17 @@ def site_params(module, ranges) -> dict:
     return params
 
 
+def output_steps(module, ranges) -> list[float | None]:
+    """The quantization step of each function result (None for a float result)."""
+    params = site_params(module, ranges)
+    ret = [op for op in mlir.entry_block(module).operations if op.operation.name == "func.return"][0]
+    steps = []
+    for value in ret.operands:
+        q = params.get(mlir.producer(value))
+        steps.append(None if q is None else float(q.scale))
+    return steps
+
+
 def build_emulator(module, ranges):
     """A jitted function `(*inputs) -> tuple of outputs` for the marked (not yet quantized) module."""
     ids: dict = {}
@@ -49,18 +63,163 @@ def build_emulator(module, ranges):
     params = site_params(module, ranges)
     by_result = {ids[op.results[0]]: q for op, q in params.items()}
     bias = _snapped_biases(module, params, ids)
+    integer_ops = {**_integer_means(module, params, ids), **_integer_avg_pools(module, params, ids)}
 
     def site_hook(instr, value):
         return fake_quant(value, by_result[instr.results[0]])
 
     def op_hook(instr, env):
-        snapped = bias.get(instr.results[0])
-        if snapped is None:
-            return None
-        acc_id, value = snapped
-        return env[acc_id] + value
+        result = instr.results[0]
+        if result in bias:
+            acc_id, value = bias[result]
+            return env[acc_id] + value
+        if result in integer_ops:
+            return integer_ops[result](env)
+        return None
 
     return jax.jit(lambda *inputs: program(*inputs, site_hook=site_hook, op_hook=op_hook))
+
+
+def _integer_means(module, params, ids) -> dict:
+    """Replace each quantized mean (reduce-sum then divide) by LiteRT's integer int8 MEAN.
+
+    LiteRT's builtin MEAN (tensorflow/lite/kernels/reduce.cc, EvalMean -> EvalQuantizedMean ->
+    reference_ops::QuantizedMeanOrSum in kernels/internal/reference/reduce.h) does no float maths
+    for an int8 mean off the keep_dims-and-axes-[1, 2] fast path (shloq's means are a reduce then a
+    divide, which drops the axes, so they convert with keep_dims false and never take it):
+    the int32 sum minus `zp_in * n` is requantized with `MultiplyByQuantizedMultiplier` by a
+    multiplier for `s_in / s_out` into which `1/n` has been folded with a truncating integer division
+    (`_mean_multiplier`). That truncation and the fixed-point double rounding move ~20% of outputs
+    by one step against any float formula, so it is reproduced here bit for bit in int32/uint32."""
+    means = {}
+    for op in mlir.entry_block(module).operations:
+        op = op.operation
+        if not is_site_marker(op) or marker_attrs(op).get("op") != "mean" or op not in params:
+            continue
+        divide = mlir.producer(op.operands[0])
+        reduce = mlir.producer(divide.operands[0])
+        x_marker = mlir.producer(reduce.operands[0])
+        if x_marker not in params:
+            continue
+        q_in, q_out = params[x_marker], params[op]
+        if q_in.axis is not None or q_out.axis is not None:
+            continue
+        count = int(round(float(evaluate_constant(divide.operands[1]).reshape(-1)[0])))
+        dims = tuple(int(d) for d in ir.DenseI64ArrayAttr(reduce.attributes["dimensions"]))
+        multiplier, shift = _mean_multiplier(float(np.float32(q_in.scale)), float(np.float32(q_out.scale)), count)
+
+        def requantize(env, x_id=ids[reduce.operands[0]], q_in=q_in, q_out=q_out, dims=dims, count=count,
+                       multiplier=multiplier, shift=shift):
+            x = env[x_id]
+            ints = (jnp.round(x / jnp.float32(q_in.scale)) + q_in.zero_point).astype(jnp.int32)
+            total = jnp.sum(ints, axis=dims, dtype=jnp.int32) - jnp.int32(q_in.zero_point * count)
+            qmin, qmax = q_out.qrange
+            out = jnp.clip(_multiply_by_quantized_multiplier(total, multiplier, shift) + q_out.zero_point, qmin, qmax)
+            return ((out - q_out.zero_point).astype(jnp.float32) * jnp.float32(q_out.scale)).astype(x.dtype)
+
+        means[ids[divide.results[0]]] = requantize
+    return means
+
+
+def _integer_avg_pools(module, params, ids) -> dict:
+    """Replace each quantized average pool (reduce_window sum then divide) by LiteRT's int8 kernel.
+
+    LiteRT's AVERAGE_POOL_2D for int8 (tensorflow/lite/kernels/pooling.cc -> optimized_integer_ops::
+    AveragePool16 in kernels/internal/optimized/integer_ops/pooling.h) never requantizes: it sums the
+    raw int8 values, zero point included, and divides by the window count rounding half away from
+    zero (`(acc +/- n/2) / n` in C), then clamps. Rounding the raw ints rather than `ints - zp`
+    differs from the float path on ties (every 4th sum for a 2x2 window when zp = -128): 16-24% of
+    the digits model's pool outputs. shloq's pools have no padding, so the count is the window size (the divisor)."""
+    pools = {}
+    for op in mlir.entry_block(module).operations:
+        op = op.operation
+        if not is_site_marker(op) or op not in params:
+            continue
+        divide = mlir.producer(op.operands[0])
+        if divide is None or divide.name != "stablehlo.divide":
+            continue
+        window = mlir.producer(divide.operands[0])
+        if window is None or window.name != "stablehlo.reduce_window":
+            continue
+        x_marker = mlir.producer(window.operands[0])
+        if x_marker not in params:
+            continue
+        q_in, q_out = params[x_marker], params[op]
+        if q_in.axis is not None or q_out.axis is not None:
+            continue
+        count = int(round(float(evaluate_constant(divide.operands[1]).reshape(-1)[0])))
+
+        def pool(env, sum_id=ids[window.results[0]], q_in=q_in, q_out=q_out, count=count):
+            total = env[sum_id]  # sum of dequantized inputs: (sum of raw ints - n * zp_in) * s_in
+            acc = jnp.round(total / jnp.float32(q_in.scale)).astype(jnp.int32) + jnp.int32(q_in.zero_point * count)
+            half = count // 2
+            quotient = jnp.where(acc > 0, (acc + half) // count, -((half - acc) // count))
+            qmin, qmax = q_out.qrange
+            out = jnp.clip(quotient, qmin, qmax)
+            return ((out - q_out.zero_point).astype(jnp.float32) * jnp.float32(q_out.scale)).astype(total.dtype)
+
+        pools[ids[divide.results[0]]] = pool
+    return pools
+
+
+def _quantize_multiplier(real: float) -> tuple[int, int]:
+    """TFLite's `QuantizeMultiplier` (kernels/internal/quantization_util.cc): `real = q * 2**shift`
+    with `q` in [0.5, 1) stored as round-half-away(q * 2**31) in an int32."""
+    if real == 0.0:
+        return 0, 0
+    fraction, shift = np.frexp(np.float64(real))
+    fixed = int(round_half_away(np.float64(fraction) * 2.0 ** 31))
+    if fixed == 2 ** 31:
+        fixed //= 2
+        shift += 1
+    if shift < -31:
+        return 0, 0
+    return fixed, int(shift)
+
+
+def _mean_multiplier(s_in: float, s_out: float, count: int) -> tuple[int, int]:
+    """The (multiplier, shift) LiteRT's int8 MEAN applies to the zero-point-corrected sum.
+
+    PrepareMeanOrSum quantizes `double(s_in) / double(s_out)`; QuantizedMeanOrSum then folds in
+    `1/count`: `k = min(floor(log2(count)), 32, 31 + shift)`, multiplier `(m << k) // count`
+    (int64, truncating), shift `shift - k`."""
+    multiplier, shift = _quantize_multiplier(s_in / s_out)
+    k = min(count.bit_length() - 1, 32, 31 + shift)
+    return int((multiplier << k) // count), shift - k
+
+
+def _multiply_by_quantized_multiplier(x, multiplier: int, shift: int):
+    """TFLite's double-rounding `MultiplyByQuantizedMultiplier(int32 x, multiplier, shift)`
+    (kernels/internal/common.h without TFLITE_SINGLE_ROUNDING, which is how LiteRT's wheel is built;
+    the single-rounding variant misses ~23% of the convnet's means):
+    `RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x << left, multiplier), right)`.
+
+    jax runs with x64 off, so the 32x32->64-bit product in the high-mul is done on 16-bit limbs in
+    uint32. `x` is an int32 array; `multiplier` (in [0, 2**31)) and `shift` are Python ints."""
+    left, right = max(shift, 0), max(-shift, 0)
+    x = jnp.left_shift(x.astype(jnp.int32), jnp.int32(left))
+    # SaturatingRoundingDoublingHighMul for multiplier >= 0: the product's magnitude |x| * m, nudged
+    # by 2**30 (2**30 - 1 when negative, as the C division truncates toward zero), over 2**31.
+    negative = x < 0
+    u = jnp.abs(x).astype(jnp.uint32)          # |INT32_MIN| wraps to 2**31, still right as uint32
+    m0, m1 = jnp.uint32(multiplier & 0xFFFF), jnp.uint32(multiplier >> 16)
+    u0, u1 = u & jnp.uint32(0xFFFF), u >> jnp.uint32(16)
+    p00, p01, p10, p11 = u0 * m0, u0 * m1, u1 * m0, u1 * m1
+    t = (p00 >> jnp.uint32(16)) + p01
+    w = (t & jnp.uint32(0xFFFF)) + p10
+    hi = p11 + (t >> jnp.uint32(16)) + (w >> jnp.uint32(16))
+    lo = (w << jnp.uint32(16)) | (p00 & jnp.uint32(0xFFFF))
+    nudged = lo + jnp.where(negative, jnp.uint32(2 ** 30 - 1), jnp.uint32(2 ** 30))
+    hi = hi + (nudged < lo).astype(jnp.uint32)
+    high = ((hi << jnp.uint32(1)) | (nudged >> jnp.uint32(31))).astype(jnp.int32)
+    high = jnp.where(negative, -high, high)
+    if right == 0:
+        return high
+    # gemmlowp RoundingDivideByPOT: arithmetic shift, rounding half away from zero.
+    mask = jnp.int32((1 << right) - 1)
+    remainder = high & mask
+    threshold = (mask >> 1) + (high < 0).astype(jnp.int32)
+    return jnp.right_shift(high, jnp.int32(right)) + (remainder > threshold).astype(jnp.int32)
 
 
 def _snapped_biases(module, params, ids) -> dict:

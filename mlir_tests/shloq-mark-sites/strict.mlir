@@ -1,0 +1,34 @@
+// In strict mode (the default) every activation op outside the catalogue is an error at its location, and no module is printed.
+// RUN: shloq-opt --split-input-file --verify-diagnostics -p shloq-mark-sites %s | FileCheck %s --allow-empty
+// RUN: not shloq-opt --split-input-file -p shloq-mark-sites %s 2>&1 | FileCheck %s --check-prefix=ERR
+
+// CHECK-NOT: func.func
+// ERR: strict.mlir:[[# @LINE + 2]]:8: error: 'stablehlo.sine' is not in shloq's op catalogue
+func.func @main(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %0 = stablehlo.sine %x : tensor<2x4xf32> // expected-error {{'stablehlo.sine' is not in shloq's op catalogue}}
+  %1 = stablehlo.add %0, %y : tensor<2x4xf32>
+  return %1 : tensor<2x4xf32>
+}
+
+// -----
+// Each unsupported op gets its own error; a dot_general of two activations (no constant weight) is not a contraction unit.
+func.func @main(%x: tensor<2x4xf32>, %y: tensor<4x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @below {{'stablehlo.dot_general' is not in shloq's op catalogue}}
+  %0 = stablehlo.dot_general %x, %y, contracting_dims = [1] x [0] : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  %1 = stablehlo.tanh %0 : tensor<2x3xf32>
+  // expected-error @-1 {{'stablehlo.tanh' is not in shloq's op catalogue}}
+  return %1 : tensor<2x3xf32>
+}
+
+// -----
+// Ops on constants only are not activations: a sine of a constant is no error.
+// CHECK-NOT: func.func
+func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %c = stablehlo.constant dense<1.0> : tensor<2xf32>
+  %s = stablehlo.sine %c : tensor<2xf32>
+  %0 = stablehlo.add %x, %x : tensor<2xf32>
+  %1 = stablehlo.exponential %0 : tensor<2xf32> // expected-error {{'stablehlo.exponential' is not in shloq's op catalogue}}
+  %2 = stablehlo.multiply %1, %s : tensor<2xf32>
+  // expected-error @above {{'stablehlo.multiply' is not in shloq's op catalogue}}
+  return %2 : tensor<2xf32>
+}
