@@ -1,7 +1,6 @@
 // A rejected binding (wrong shape) of an argument that has uses must give the error and exit 1, not crash.
 // BUG: the pass still erases the rejected argument while ops use it, so shloq-opt aborts or segfaults most runs
-// (nondeterministically, hence UNSUPPORTED rather than XFAIL). Delete the next line once bind-params is fixed.
-// UNSUPPORTED: true
+// (fixed: a rejected binding keeps its argument).
 // RUN: %python -c "import numpy as np; np.savez('%t.npz', **{'arg1': np.ones((3, 2), np.float32)})"
 // RUN: shloq-opt --verify-diagnostics -p 'shloq-bind-params{file=%t.npz}' %s
 // RUN: not shloq-opt -p 'shloq-bind-params{file=%t.npz}' %s 2>&1 | FileCheck %s

@@ -41,6 +41,7 @@ class BindParamsPass(ModulePass):
                 continue
             by_index[index] = np.asarray(value)
         ip = ir.InsertionPoint.at_block_begin(block)
+        bound = []
         for index in sorted(by_index):
             arg = block.arguments[index]
             value = by_index[index]
@@ -52,7 +53,8 @@ class BindParamsPass(ModulePass):
                 continue
             const = mlir.make_constant(value, arg.location, ip)
             arg.replace_all_uses_with(const.results[0])
-        _erase_arguments(func, sorted(by_index, reverse=True))
+            bound.append(index)
+        _erase_arguments(func, sorted(bound, reverse=True))  # a rejected argument keeps its uses
 
 
 def _erase_arguments(func, indices):
