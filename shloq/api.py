@@ -12,12 +12,15 @@ from litert_converter.mlir import ir
 
 from shloq import litert, mlir
 from shloq.calibration import Stats, accumulate, result_stats
-from shloq.emulation import build_emulator, output_steps
+from shloq.emulation import build_emulator, output_steps, site_params
 from shloq.errors import InputError, PassError, UnsupportedOpError
 from shloq.files import write_atomically
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
 from shloq.passes import run_pipeline
 from shloq.passes.bind_params import BindParamsPass, argument_names
+from shloq.passes.fold_affine import FoldAffinePass
+from shloq.passes.fold_constants import FoldConstantsPass
+from shloq.passes.inline import InlinePass
 from shloq.passes.instrument import InstrumentPass
 from shloq.passes.mark_sites import UNSUPPORTED, MarkSitesPass
 from shloq.passes.quantize import QuantizePass
@@ -123,32 +126,27 @@ def _param_values(source: Source, params) -> dict[int, np.ndarray]:
     return {arg: given[leaf_paths[flat]] for arg, flat in source.param_flat.items()}
 
 
-def _marked_module(source: Source, rules, params, strict: bool, warn: bool = True):
-    """Parses the source afresh and runs the passes up to site marking; returns (module, warnings)."""
-    rules = _check_rules(rules)
+def _simplified_module(source: Source, params):
+    """Parses the source afresh, inlines, binds params and folds constants and batch-norms."""
     module = mlir.parse_module(source.text)
-    pipeline = [*_PREFIX, BindParamsPass(values=_param_values(source, params)), *_SIMPLIFY,
-                MarkSitesPass(strict=strict, rules=rules)]
+    run_pipeline(module, [InlinePass(), BindParamsPass(values=_param_values(source, params)), FoldConstantsPass(),
+                          FoldAffinePass()])
+    return module
+
+
+def _marked_module(source: Source, rules, params, strict: bool, warn: bool = True):
+    """`_simplified_module` with quantization sites marked; warns about ops left float."""
+    rules = _check_rules(rules)
+    module = _simplified_module(source, params)
     try:
-        notes = run_pipeline(module, pipeline)
+        notes = run_pipeline(module, [MarkSitesPass(strict=strict, rules=rules)])
     except PassError as err:
-        if err.pass_name == MarkSitesPass.name and all(UNSUPPORTED in m for _, _, m in err.diagnostics):
+        if all(UNSUPPORTED in m for _, _, m in err.diagnostics):
             raise UnsupportedOpError([(m.split("'")[1], mlir.describe(loc)) for _, loc, m in err.diagnostics]) from None
         raise
     for _, loc, message in notes if warn else ():
         warnings.warn(f"{mlir.describe(loc)}: {message}", ShloqWarning, stacklevel=3)
     return module
-
-
-def _pipeline_parts():
-    from shloq.passes.fold_affine import FoldAffinePass
-    from shloq.passes.fold_constants import FoldConstantsPass
-    from shloq.passes.inline import InlinePass
-
-    return [InlinePass()], [FoldConstantsPass(), FoldAffinePass()]
-
-
-_PREFIX, _SIMPLIFY = _pipeline_parts()
 
 
 def _check_rules(rules):
@@ -218,8 +216,9 @@ def convert(model, rules, params, stats: Stats, *, strict: bool = True) -> "Lite
         if stats.fingerprint and stats.fingerprint != fingerprint:
             raise InputError("these stats were calibrated on another model or other rules (site layout differs); "
                              "calibrate again with the same model, params structure and rules")
-        emulator = build_emulator(module, stats.sites)
-        steps = output_steps(module, stats.sites)
+        params_by_site = site_params(module, stats.sites)
+        emulator = build_emulator(module, params_by_site)
+        steps = output_steps(module, params_by_site)
         run_pipeline(module, [QuantizePass(ranges=stats.sites)])
         text = module.operation.get_asm(enable_debug_info=True)
     tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
@@ -229,8 +228,7 @@ def convert(model, rules, params, stats: Stats, *, strict: bool = True) -> "Lite
 def float_tflite(model, params) -> bytes:
     """The same model converted to LiteRT without quantization (the size and accuracy baseline)."""
     source = load(model, params is not None)
-    module = mlir.parse_module(source.text)
-    run_pipeline(module, [*_PREFIX, BindParamsPass(values=_param_values(source, params)), *_SIMPLIFY])
+    module = _simplified_module(source, params)
     with mlir.context():
         text = module.operation.get_asm(enable_debug_info=True)
     return litert.to_tflite(text, [name for name, _, _ in source.inputs])

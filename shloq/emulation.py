@@ -44,9 +44,9 @@ def site_params(module, ranges) -> dict:
     return params
 
 
-def output_steps(module, ranges) -> list[float | None]:
-    """The quantization step of each function result (None for a float result)."""
-    params = site_params(module, ranges)
+def output_steps(module, params) -> list[float | None]:
+    """The quantization step of each function result (None for a float result); `params` as
+    `site_params` returns them."""
     ret = [op for op in mlir.entry_block(module).operations if op.operation.name == "func.return"][0]
     steps = []
     for value in ret.operands:
@@ -55,12 +55,12 @@ def output_steps(module, ranges) -> list[float | None]:
     return steps
 
 
-def build_emulator(module, ranges):
-    """A jitted function `(*inputs) -> tuple of outputs` for the marked (not yet quantized) module."""
+def build_emulator(module, params):
+    """A jitted function `(*inputs) -> tuple of outputs` for the marked (not yet quantized) module;
+    `params` as `site_params` returns them."""
     ids: dict = {}
     func = mlir.main_func(module)
     program = compile_function(func, ids)
-    params = site_params(module, ranges)
     by_result = {ids[op.results[0]]: q for op, q in params.items()}
     bias = _snapped_biases(module, params, ids)
     integer_ops = {**_integer_means(module, params, ids), **_integer_avg_pools(module, params, ids)}
@@ -80,6 +80,34 @@ def build_emulator(module, ranges):
     return jax.jit(lambda *inputs: program(*inputs, site_hook=site_hook, op_hook=op_hook))
 
 
+def _divided_reductions(module, params, reducer: str):
+    """Quantized `reducer(x) / count` units (mean, average pool) between two sites: yields
+    (divide op, reducer op, input qparams, output qparams, count)."""
+    for op in mlir.entry_block(module).operations:
+        op = op.operation
+        if not is_site_marker(op) or op not in params:
+            continue
+        divide = mlir.producer(op.operands[0])
+        if divide is None or divide.name != "stablehlo.divide":
+            continue
+        reduction = mlir.producer(divide.operands[0])
+        if reduction is None or reduction.name != reducer:
+            continue
+        x_marker = mlir.producer(reduction.operands[0])
+        if x_marker not in params:
+            continue
+        q_in, q_out = params[x_marker], params[op]
+        if q_in.axis is None and q_out.axis is None:
+            count = int(round(float(evaluate_constant(divide.operands[1]).reshape(-1)[0])))
+            yield divide, reduction, q_in, q_out, count
+
+
+def _dequantize(ints, q: SiteQParams, dtype):
+    """Saturates integer results to `q`'s range and maps them back to real values."""
+    qmin, qmax = q.qrange
+    return ((jnp.clip(ints, qmin, qmax) - q.zero_point).astype(jnp.float32) * jnp.float32(q.scale)).astype(dtype)
+
+
 def _integer_means(module, params, ids) -> dict:
     """Replace each quantized mean (reduce-sum then divide) by LiteRT's integer int8 MEAN.
 
@@ -92,19 +120,7 @@ def _integer_means(module, params, ids) -> dict:
     (`_mean_multiplier`). That truncation and the fixed-point double rounding move ~20% of outputs
     by one step against any float formula, so it is reproduced here bit for bit in int32/uint32."""
     means = {}
-    for op in mlir.entry_block(module).operations:
-        op = op.operation
-        if not is_site_marker(op) or marker_attrs(op).get("op") != "mean" or op not in params:
-            continue
-        divide = mlir.producer(op.operands[0])
-        reduce = mlir.producer(divide.operands[0])
-        x_marker = mlir.producer(reduce.operands[0])
-        if x_marker not in params:
-            continue
-        q_in, q_out = params[x_marker], params[op]
-        if q_in.axis is not None or q_out.axis is not None:
-            continue
-        count = int(round(float(evaluate_constant(divide.operands[1]).reshape(-1)[0])))
+    for divide, reduce, q_in, q_out, count in _divided_reductions(module, params, "stablehlo.reduce"):
         dims = tuple(int(d) for d in ir.DenseI64ArrayAttr(reduce.attributes["dimensions"]))
         multiplier, shift = _mean_multiplier(float(np.float32(q_in.scale)), float(np.float32(q_out.scale)), count)
 
@@ -113,9 +129,8 @@ def _integer_means(module, params, ids) -> dict:
             x = env[x_id]
             ints = (jnp.round(x / jnp.float32(q_in.scale)) + q_in.zero_point).astype(jnp.int32)
             total = jnp.sum(ints, axis=dims, dtype=jnp.int32) - jnp.int32(q_in.zero_point * count)
-            qmin, qmax = q_out.qrange
-            out = jnp.clip(_multiply_by_quantized_multiplier(total, multiplier, shift) + q_out.zero_point, qmin, qmax)
-            return ((out - q_out.zero_point).astype(jnp.float32) * jnp.float32(q_out.scale)).astype(x.dtype)
+            return _dequantize(_multiply_by_quantized_multiplier(total, multiplier, shift) + q_out.zero_point,
+                               q_out, x.dtype)
 
         means[ids[divide.results[0]]] = requantize
     return means
@@ -131,32 +146,14 @@ def _integer_avg_pools(module, params, ids) -> dict:
     differs from the float path on ties (every 4th sum for a 2x2 window when zp = -128): 16-24% of
     the digits model's pool outputs. shloq's pools have no padding, so the count is the window size (the divisor)."""
     pools = {}
-    for op in mlir.entry_block(module).operations:
-        op = op.operation
-        if not is_site_marker(op) or op not in params:
-            continue
-        divide = mlir.producer(op.operands[0])
-        if divide is None or divide.name != "stablehlo.divide":
-            continue
-        window = mlir.producer(divide.operands[0])
-        if window is None or window.name != "stablehlo.reduce_window":
-            continue
-        x_marker = mlir.producer(window.operands[0])
-        if x_marker not in params:
-            continue
-        q_in, q_out = params[x_marker], params[op]
-        if q_in.axis is not None or q_out.axis is not None:
-            continue
-        count = int(round(float(evaluate_constant(divide.operands[1]).reshape(-1)[0])))
+    for divide, window, q_in, q_out, count in _divided_reductions(module, params, "stablehlo.reduce_window"):
 
         def pool(env, sum_id=ids[window.results[0]], q_in=q_in, q_out=q_out, count=count):
             total = env[sum_id]  # sum of dequantized inputs: (sum of raw ints - n * zp_in) * s_in
             acc = jnp.round(total / jnp.float32(q_in.scale)).astype(jnp.int32) + jnp.int32(q_in.zero_point * count)
             half = count // 2
             quotient = jnp.where(acc > 0, (acc + half) // count, -((half - acc) // count))
-            qmin, qmax = q_out.qrange
-            out = jnp.clip(quotient, qmin, qmax)
-            return ((out - q_out.zero_point).astype(jnp.float32) * jnp.float32(q_out.scale)).astype(total.dtype)
+            return _dequantize(quotient, q_out, total.dtype)
 
         pools[ids[divide.results[0]]] = pool
     return pools

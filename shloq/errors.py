@@ -10,7 +10,12 @@ class InputError(ShloqError):
 
 
 class ModuleParseError(InputError):
-    """A `.mlir` file or serialized module could not be read."""
+    """A `.mlir` file or serialized module could not be read; `diagnostics` holds (line, column,
+    message) for each parser error."""
+
+    def __init__(self, message, diagnostics=()):
+        self.diagnostics = list(diagnostics)
+        super().__init__(message)
 
 
 class UnsupportedOpError(ShloqError):

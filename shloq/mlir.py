@@ -52,15 +52,9 @@ def parse_module(text: str | bytes, source_name: str = "<input>") -> ir.Module:
         try:
             return ir.Module.parse(text)
         except ir.MLIRError as err:
-            details = "\n".join(_format_diagnostic(d, source_name) for d in err.error_diagnostics)
-            raise ModuleParseError(details or str(err)) from None
-
-
-def _format_diagnostic(diag, source_name):
-    loc = str(diag.location)
-    m = re.match(r'loc\("(.*)":(\d+):(\d+)\)', loc)
-    where = f"{source_name}:{m.group(2)}:{m.group(3)}" if m else source_name
-    return f"{where}: error: {diag.message}"
+            found = [(*location_position(d.location), str(d.message)) for d in err.error_diagnostics]
+            details = "\n".join(f"{source_name}:{line}:{col}: error: {message}" for line, col, message in found)
+            raise ModuleParseError(details or str(err), found) from None
 
 
 def deserialize_artifact(blob: bytes) -> ir.Module:
@@ -116,6 +110,12 @@ def location_source(loc) -> str:
     """The innermost `file:line:col` of a location, or '' when it has none."""
     m = _FILE_RE.search(str(loc))
     return f"{m.group(1)}:{m.group(2)}:{m.group(3)}" if m else ""
+
+
+def location_position(loc) -> tuple[int, int]:
+    """(line, column) of the innermost file position of a location; (0, 0) when it has none."""
+    m = _FILE_RE.search(str(loc))
+    return (int(m.group(2)), int(m.group(3))) if m else (0, 0)
 
 
 def describe(loc) -> str:

@@ -5,8 +5,6 @@ import argparse
 import re
 import sys
 
-from litert_converter.mlir import ir
-
 from shloq import mlir
 from shloq.errors import ModuleParseError, PassError, ShloqError
 from shloq.passes import parse_pipeline, registered_passes
@@ -84,7 +82,7 @@ def _process(chunk, first_line, pipeline, debuginfo):
     try:
         module = mlir.parse_module(source, "-")
     except ModuleParseError as err:
-        return None, [_parse_diagnostic(line) for line in str(err).splitlines()]
+        return None, [("error", line, col, message) for line, col, message in err.diagnostics]
     diagnostics = []
     try:
         for p in pipeline:
@@ -95,15 +93,9 @@ def _process(chunk, first_line, pipeline, debuginfo):
         return module.operation.get_asm(enable_debug_info=debuginfo), diagnostics
 
 
-def _parse_diagnostic(line):
-    m = re.match(r"[^:]*:(\d+):(\d+): error: (.*)", line)
-    return ("error", int(m.group(1)), int(m.group(2)), m.group(3)) if m else ("error", 0, 0, line)
-
-
 def _line_diagnostic(diagnostic):
     severity, loc, message = diagnostic
-    m = re.search(r'":(\d+):(\d+)', str(loc))
-    return (severity, int(m.group(1)), int(m.group(2))) + (message,) if m else (severity, 0, 0, message)
+    return (severity, *mlir.location_position(loc), message)
 
 
 def _verify(chunk, first_line, diagnostics):
