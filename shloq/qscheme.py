@@ -31,11 +31,15 @@ def activation_qparams(lo: float, hi: float, dtype: str = "i8") -> tuple[float, 
 
 
 def weight_scales(weight: np.ndarray, axis: int, dtype: str = "i8") -> np.ndarray:
-    """Symmetric narrow-range scales per slice along `axis` (all-zero slices get scale 1)."""
+    """Symmetric narrow-range scales per slice along `axis` (all-zero slices get scale 1).
+
+    The scale is absmax / (qmax + 0.5), as Qwix's ODML mode has it: absmax lands on qmax + 0.5 and
+    saturates to qmax, an error of exactly half a step, so no weight errs by more than half a
+    step of a grid finer than absmax / qmax gives."""
     qmax = NARROW_RANGE[dtype][1]
     reduce_axes = tuple(d for d in range(weight.ndim) if d != axis)
     amax = np.max(np.abs(weight), axis=reduce_axes).astype(np.float64)
-    return np.where(amax > 0, amax / qmax, 1.0).astype(np.float32)
+    return np.where(amax > 0, amax / (qmax + 0.5), 1.0).astype(np.float32)
 
 
 def round_half_away(x):

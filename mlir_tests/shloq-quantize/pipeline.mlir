@@ -2,10 +2,10 @@
 // RUN: %python -c "import numpy as np, json; np.savez('%t.npz', **{'params/w': np.array([[1, 2], [3, 4]], np.float32)}); json.dump({'sites': {'0': [-1.0, 1.0], '2': [0.0, 2.55]}}, open('%t.json', 'w'))"
 // RUN: shloq-opt -p 'shloq-inline,shloq-bind-params{file=%t.npz},shloq-fold-constants,shloq-fold-affine,shloq-mark-sites,shloq-quantize{file=%t.json}' %s | FileCheck %s
 
-// w * rsqrt([4, 16]) per column = [[0.5, 0.5], [1.5, 1.0]]; per-column scales 1.5/127 and 1.0/127.
+// w * rsqrt([4, 16]) per column = [[0.5, 0.5], [1.5, 1.0]]; per-column scales 1.5/127.5 and 1.0/127.5.
 // CHECK-LABEL: func.func @main(%arg0: tensor<2x2xf32>) -> tensor<2x2xf32> {
 // CHECK: %[[W:.*]] = stablehlo.constant dense<{{\[\[}}5.000000e-01, 5.000000e-01], [1.500000e+00, 1.000000e+00]]> : tensor<2x2xf32>
-// CHECK-NEXT: %[[WQ:.*]] = stablehlo.uniform_quantize %[[W]] : (tensor<2x2xf32>) -> tensor<2x2x!quant.uniform<i8<-127:127>:f32:1, {0.011811023578047752,0.0078740157186985015}>>
+// CHECK-NEXT: %[[WQ:.*]] = stablehlo.uniform_quantize %[[W]] : (tensor<2x2xf32>) -> tensor<2x2x!quant.uniform<i8<-127:127>:f32:1, {0.011764706112444401,0.0078431377187371254}>>
 // CHECK-NEXT: %[[WD:.*]] = stablehlo.uniform_dequantize %[[WQ]]
 // CHECK-NEXT: %[[XQ:.*]] = stablehlo.uniform_quantize %arg0 : (tensor<2x2xf32>) -> tensor<2x2x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>
 // CHECK-NEXT: %[[XD:.*]] = stablehlo.uniform_dequantize %[[XQ]]

@@ -3,11 +3,11 @@
 // RUN: shloq-opt -p 'shloq-quantize{file=%t.json}' %s | FileCheck %s
 
 // Site 0, [-1, 1]: scale 2/255 = 0.0078431377 (as f32), zero point round(-128 + 127.5) = -1 (half away from zero).
-// Site 1, weight columns' max |w| = 4, 5, 6: scales 4/127, 5/127, 6/127 along axis 1.
+// Site 1, weight columns' max |w| = 4, 5, 6: scales 4/127.5, 5/127.5, 6/127.5 along axis 1.
 // Site 2, [0, 2.55]: scale 0.01, zero point -128.
 // CHECK-LABEL: func.func @main
-// CHECK: %[[WQ:.*]] = stablehlo.uniform_quantize %cst : (tensor<4x3xf32>) -> tensor<4x3x!quant.uniform<i8<-127:127>:f32:1, {0.031496062874794006,0.039370078593492508,0.04724409431219101}>>
-// CHECK-NEXT: %[[W:.*]] = stablehlo.uniform_dequantize %[[WQ]] : (tensor<4x3x!quant.uniform<i8<-127:127>:f32:1, {0.031496062874794006,0.039370078593492508,0.04724409431219101}>>) -> tensor<4x3xf32>
+// CHECK: %[[WQ:.*]] = stablehlo.uniform_quantize %cst : (tensor<4x3xf32>) -> tensor<4x3x!quant.uniform<i8<-127:127>:f32:1, {0.031372550874948502,0.039215687662363052,0.047058824449777603}>>
+// CHECK-NEXT: %[[W:.*]] = stablehlo.uniform_dequantize %[[WQ]] : (tensor<4x3x!quant.uniform<i8<-127:127>:f32:1, {0.031372550874948502,0.039215687662363052,0.047058824449777603}>>) -> tensor<4x3xf32>
 // CHECK: %[[XQ:.*]] = stablehlo.uniform_quantize %arg0 : (tensor<2x4xf32>) -> tensor<2x4x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>
 // CHECK-NEXT: %[[X:.*]] = stablehlo.uniform_dequantize %[[XQ]] : (tensor<2x4x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>) -> tensor<2x4xf32>
 // CHECK-NEXT: %[[D:.*]] = stablehlo.dot_general %[[X]], %[[W]]
