@@ -45,15 +45,16 @@ class Source:
     out_tree: object = None
 
 
-def load(model, params_given: bool) -> Source:
-    """Accepts a `jax.export.Exported`, its serialized bytes, or a path to a `.mlir` file."""
+def load(model, params) -> Source:
+    """Accepts a `jax.export.Exported`, its serialized bytes, or a path to a `.mlir` file. For a
+    `.mlir` file, `params` (if any) maps argument names to values; the other arguments are inputs."""
     if isinstance(model, (bytes, bytearray)):
         try:
             model = jax.export.deserialize(bytearray(model))
         except Exception as err:
             raise InputError(f"the bytes given are not a serialized jax.export module: {err}") from None
     if isinstance(model, jax.export.Exported):
-        return _from_exported(model, params_given)
+        return _from_exported(model, params is not None)
     if isinstance(model, (str, os.PathLike)):
         module = mlir.read_module_file(model)
         with mlir.context():
@@ -62,7 +63,7 @@ def load(model, params_given: bool) -> Source:
             names = argument_names(func)
             args = func.regions[0].blocks[0].arguments
             specs = [(n, mlir.tensor_shape(a.type), mlir.element_dtype(ir.RankedTensorType(a.type).element_type))
-                     for n, a in zip(names, args)]
+                     for n, a in zip(names, args) if n not in (params or {})]
         return Source(text, names, {}, [], {}, specs, list(range(len(specs))), len(specs))
     raise InputError(f"expected a jax.export.Exported, its serialized bytes or a .mlir path, got {type(model).__name__}")
 
@@ -180,7 +181,7 @@ def calibrate(model, rules, params, batches, *, method: str = "average_minmax", 
     """Runs the model over `batches` (an iterable of input tuples) and records every activation
     site's range: `minmax` (global), `average_minmax` (mean of batch minima and maxima) or
     `percentile` (mean of batch percentiles)."""
-    source = load(model, params is not None)
+    source = load(model, params)
     module = _marked_module(source, rules, params, strict=False, warn=False)  # convert() warns
     with mlir.context():
         fingerprint, names = site_fingerprint(module), site_names(module)
@@ -209,7 +210,7 @@ def _kept_inputs(source, inputs):
 
 def convert(model, rules, params, stats: Stats, *, strict: bool = True) -> "LiteRTModel":
     """Quantizes the model with `stats` and converts it to a full-integer LiteRT model."""
-    source = load(model, params is not None)
+    source = load(model, params)
     module = _marked_module(source, rules, params, strict=strict)
     with mlir.context():
         fingerprint = site_fingerprint(module)
@@ -227,7 +228,7 @@ def convert(model, rules, params, stats: Stats, *, strict: bool = True) -> "Lite
 
 def float_tflite(model, params) -> bytes:
     """The same model converted to LiteRT without quantization (the size and accuracy baseline)."""
-    source = load(model, params is not None)
+    source = load(model, params)
     module = _simplified_module(source, params)
     with mlir.context():
         text = module.operation.get_asm(enable_debug_info=True)

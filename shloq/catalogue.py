@@ -204,22 +204,35 @@ def _match_contraction(op, graph):
                 WeightUse(weight, w_index, w_axis, mlir.location_name(src.location)), activation)
 
 
+_BINARY = ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply")
+
+
+def _binary_operands(op, graph):
+    """(a, b) of an add/subtract/multiply of two activations, else None."""
+    if op is None or op.name not in _BINARY:
+        return None
+    a, b = op.operands
+    return (a, b) if graph.is_activation(a) and graph.is_activation(b) else None
+
+
 def _match_binary(op, graph):
-    ops, activation, cur = [op], "", op
+    """add/subtract/multiply of two activations, with a fused ReLU/ReLU6 after it if there is one;
+    a ReLU/ReLU6 after anything else is a unit of its own."""
     relu = _relu_input(op, graph)
     if relu:
-        inner = graph.single_use_producer(relu[0], ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply"))
-        if inner is None:
-            return Unit(SPECS[relu[1]], [*([relu[2]] if len(relu) == 3 else []), op], [relu[0]], op.results[0])
-        activation, cur = relu[1], inner
-        ops += [relu[2], inner] if len(relu) == 3 else [inner]
-    if cur.name not in ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply"):
-        return None
-    a, b = cur.operands
-    if not (graph.is_activation(a) and graph.is_activation(b)):
-        return None
-    spec = SPECS[cur.name.split(".")[1]]
-    return Unit(spec, list(reversed(ops)), [a, b] if a != b else [a], op.results[0], activation=activation)
+        relu_ops = [relu[2], op] if len(relu) == 3 else [op]
+        inner = graph.single_use_producer(relu[0], _BINARY)
+        operands = _binary_operands(inner, graph)
+        if operands is None:
+            return Unit(SPECS[relu[1]], relu_ops, [relu[0]], op.results[0])
+        ops, activation = [inner, *relu_ops], relu[1]
+    else:
+        operands, ops, activation = _binary_operands(op, graph), [op], ""
+        if operands is None:
+            return None
+    a, b = operands
+    return Unit(SPECS[ops[0].name.split(".")[1]], ops, [a, b] if a != b else [a], op.results[0],
+                activation=activation)
 
 
 def _match_divide_by_count(op, graph, reducer_name):

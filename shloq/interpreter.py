@@ -293,12 +293,15 @@ def is_elementwise(name: str) -> bool:
 
 
 def evaluate_op(op, operand_values: list[np.ndarray]) -> list[np.ndarray]:
-    """Evaluates one op on numpy operands (constant folding)."""
+    """Evaluates one op on numpy operands (constant folding), in the op's own element types:
+    64-bit types stay 64-bit although JAX runs with x64 off elsewhere."""
     attrs = _ATTRS[op.operation.name](op)
-    results = _EVAL[op.operation.name](attrs, *[jnp.asarray(v) for v in operand_values])
-    if not isinstance(results, (tuple, list)):
-        results = (results,)
-    return [np.asarray(r) for r in results]
+    with jax.enable_x64(True):
+        results = _EVAL[op.operation.name](attrs, *[jnp.asarray(v) for v in operand_values])
+        if not isinstance(results, (tuple, list)):
+            results = (results,)
+        types = [ir.RankedTensorType(r.type).element_type for r in op.results]
+        return [np.asarray(r).astype(mlir.element_dtype(t)) for r, t in zip(results, types)]
 
 
 _SHAPE_ONLY = ("stablehlo.broadcast_in_dim", "stablehlo.reshape", "stablehlo.convert", "stablehlo.transpose")

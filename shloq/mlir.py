@@ -151,6 +151,8 @@ def constant_value(op) -> np.ndarray:
     result_type = ir.RankedTensorType(op.results[0].type)
     dtype = element_dtype(result_type.element_type)
     shape = tuple(result_type.shape)
+    if dtype.name == "bfloat16":
+        return _bfloat16_value(str(attr), shape)
     dense = ir.DenseElementsAttr(attr)
     if dense.is_splat:
         splat = dense.get_splat_value()
@@ -160,8 +162,33 @@ def constant_value(op) -> np.ndarray:
     return np.asarray(dense, dtype=dtype).reshape(shape)
 
 
+_HEX_ELEMENTS = re.compile(r'dense<"0x([0-9A-Fa-f]*)">')
+_ELEMENT = re.compile(r"0x[0-9A-Fa-f]+|[-+]?(?:inf|nan|\d+\.?\d*(?:[eE][-+]?\d+)?)")
+
+
+def _bfloat16_value(text: str, shape) -> np.ndarray:
+    """bf16 elements have no buffer in the Python bindings: read the attribute's printed form,
+    hex bytes for large tensors, decimal (or hex bit patterns for NaN/Inf) for small ones."""
+    import ml_dtypes
+
+    hexed = _HEX_ELEMENTS.match(text)
+    if hexed:
+        bits = np.frombuffer(bytes.fromhex(hexed.group(1)), np.uint16)
+    else:
+        body = text[:text.rindex(" : ")]
+        bits = np.array([int(e, 16) if e.startswith("0x") else
+                         np.array(float(e), ml_dtypes.bfloat16).view(np.uint16) for e in _ELEMENT.findall(body)],
+                        np.uint16)
+    values = bits.view(ml_dtypes.bfloat16)
+    return np.broadcast_to(values, shape).copy() if values.size == 1 else values.reshape(shape)
+
+
 def dense_attr(value: np.ndarray):
-    return ir.DenseElementsAttr.get(np.require(np.asarray(value), requirements='C'))
+    value = np.require(np.asarray(value), requirements="C")
+    if value.dtype.name == "bfloat16":  # no buffer protocol for bf16: go through hex text
+        return ir.Attribute.parse(f'dense<"0x{value.tobytes().hex().upper()}"> : '
+                                  f'tensor<{"".join(f"{d}x" for d in value.shape)}bf16>')
+    return ir.DenseElementsAttr.get(value)
 
 
 def make_constant(value: np.ndarray, loc, ip):

@@ -94,8 +94,12 @@ def _process(chunk, first_line, pipeline, debuginfo):
 
 
 def _line_diagnostic(diagnostic):
+    """(severity, line, column, message); a location with no file position names itself instead."""
     severity, loc, message = diagnostic
-    return (severity, *mlir.location_position(loc), message)
+    line, col = mlir.location_position(loc)
+    if (line, col) == (0, 0) and mlir.location_name(loc):
+        message = f"at {mlir.location_name(loc)}: {message}"
+    return severity, line, col, message
 
 
 def _verify(chunk, first_line, diagnostics):

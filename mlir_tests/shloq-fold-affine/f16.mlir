@@ -1,7 +1,4 @@
 // In an f16 model the folded weight and the new bias are f16, like the contraction they feed.
-// BUG: the bias constant is always created as f32, so the module is invalid (broadcast_in_dim f32 -> f16,
-// printed in generic form, exit 0). Remove the XFAIL line once fixed.
-// XFAIL: *
 // RUN: shloq-opt -p shloq-fold-affine %s | FileCheck %s
 
 // CHECK-LABEL: func.func @main

@@ -1,7 +1,4 @@
 // bf16 constants fold like f32 ones and stay bf16.
-// BUG: reading a non-splat bf16 constant (mlir.constant_value) raises "TypeError: expected number, got
-// DenseElementsAttr" and shloq-opt dies with a traceback. Remove the XFAIL line once fixed.
-// XFAIL: *
 // RUN: shloq-opt -p shloq-fold-constants %s | FileCheck %s
 
 // CHECK-LABEL: func.func @main

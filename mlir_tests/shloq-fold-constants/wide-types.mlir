@@ -1,7 +1,4 @@
 // Folding keeps the element type: f64 and i64 arithmetic folds to f64 and i64 constants.
-// BUG: folding runs through JAX with 64-bit types disabled, so the constants come out f32/i32 and the printed
-// module is invalid (generic form, add of f64 and f32). Remove the XFAIL line once fixed.
-// XFAIL: *
 // RUN: shloq-opt -p shloq-fold-constants %s | FileCheck %s
 
 // CHECK-LABEL: func.func @main

@@ -1,8 +1,4 @@
 // A call inside a region of main (here a stablehlo.if branch) is inlined too, so no call to the dropped callee remains.
-// BUG: only calls directly in main's entry block are inlined, but the private callee is still erased: the output
-// keeps `func.call @neg` to a function that no longer exists (invalid module, generic form, exit 0).
-// Remove the XFAIL line once fixed.
-// XFAIL: *
 // RUN: shloq-opt -p shloq-inline %s | FileCheck %s
 
 // CHECK-LABEL: func.func @main

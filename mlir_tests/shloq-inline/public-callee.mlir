@@ -1,7 +1,4 @@
 // Only private functions are dropped: a public function called from main is inlined into main but stays in the module.
-// BUG: any function carrying sym_visibility is erased, and `func.func public @helper` has sym_visibility = "public".
-// Remove the XFAIL line once fixed.
-// XFAIL: *
 // RUN: shloq-opt -p shloq-inline %s | FileCheck %s
 // RUN: shloq-opt -p shloq-inline %s | FileCheck %s --check-prefix=GONE
 

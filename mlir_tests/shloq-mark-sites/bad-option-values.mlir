@@ -1,7 +1,4 @@
 // An unsupported weight_qtype or an invalid op_path regex is a clean "shloq-opt: error:" with exit 1.
-// BUG: these values are only checked when the pass runs (QuantizationRule.__post_init__ raises InputError inside
-// run(), which shloq-opt does not catch), so shloq-opt dies with a Python traceback. Remove XFAIL once fixed.
-// XFAIL: *
 // RUN: not shloq-opt -p 'shloq-mark-sites{weight_qtype=int4}' %s 2>&1 | FileCheck %s --check-prefix=QTYPE
 // RUN: not shloq-opt -p 'shloq-mark-sites{op_path=(}' %s 2>&1 | FileCheck %s --check-prefix=REGEX
 

@@ -46,10 +46,21 @@ class ModulePass:
         self._warnings = []
         with mlir.context(), ir.Location.unknown(), mlir.collect_diagnostics() as diagnostics:
             self.run(module)
+            if not any(d[0] == "error" for d in diagnostics):
+                _verify(module, diagnostics)
         errors = [d for d in diagnostics if d[0] == "error"]
         if errors:
             raise PassError(self.name, errors)
         return self._warnings + diagnostics
+
+
+def _verify(module, diagnostics):
+    """As mlir-opt does after each pass: a pass that leaves invalid IR fails with the verifier's words."""
+    try:
+        module.operation.verify()
+    except ir.MLIRError as err:
+        diagnostics.extend(("error", d.location, f"the pass left invalid IR: {d.message}")
+                           for d in err.error_diagnostics)
 
 
 def registered_passes() -> dict[str, type[ModulePass]]:
@@ -62,35 +73,43 @@ def _load_all():
                               mark_sites, quantize)
 
 
-_PIPELINE_RE = re.compile(r"\s*([\w.-]+)\s*(\{[^}]*\})?\s*(,|$)")
+_PIPELINE_RE = re.compile(r"""\s*([\w.-]+)\s*(\{(?:[^}"']|"[^"]*"|'[^']*')*\})?\s*(,|$)""")
+_OPTION_RE = re.compile(r"""\s*([\w.-]+)\s*(?:=\s*("[^"]*"|'[^']*'|[^,]*))?\s*(?:,|$)""")
 
 
 def parse_pipeline(text: str) -> list[ModulePass]:
-    """Parses `a,b{opt=1,other=x}` into configured pass objects."""
+    """Parses `a,b{opt=1,other=x}` into configured pass objects; a value holding `,` or `}` is
+    quoted: `{op_path="(a|b),c"}`."""
     passes_ = registered_passes()
-    result, pos = [], 0
-    text = text.strip()
-    while pos < len(text):
-        m = _PIPELINE_RE.match(text, pos)
-        if not m or m.end() == pos:
-            raise InputError(f"malformed pass pipeline at column {pos + 1}: {text!r}")
-        name, options = m.group(1), m.group(2)
+    result = []
+    for name, options in _items(_PIPELINE_RE, text, "pass pipeline"):
         if name not in passes_:
             raise InputError(f"unknown pass '{name}'; known passes: {', '.join(passes_)}")
         result.append(_configure(passes_[name], options[1:-1] if options else ""))
-        pos = m.end()
     return result
+
+
+def _items(pattern, text: str, what: str):
+    """The (name, value) groups of consecutive `pattern` matches covering `text`."""
+    text, pos = text.strip(), 0
+    while pos < len(text):
+        m = pattern.match(text, pos)
+        if not m or m.end() == pos:
+            raise InputError(f"malformed {what} at column {pos + 1}: {text!r}")
+        yield m.group(1), m.group(2)
+        pos = m.end()
 
 
 def _configure(cls, options: str) -> ModulePass:
     fields = {f.name: f for f in dataclasses.fields(cls) if f.metadata.get("cli", True)}
     values = {}
-    for item in filter(None, (s.strip() for s in options.split(","))):
-        key, sep, raw = item.partition("=")
-        key = key.strip()
+    for key, raw in _items(_OPTION_RE, options, f"options of '{cls.name}'"):
         if key not in fields:
             raise InputError(f"pass '{cls.name}' has no option '{key}'; options: {', '.join(fields) or 'none'}")
-        values[key] = _convert_option(cls.name, key, fields[key].type, raw.strip() if sep else "true")
+        raw = "true" if raw is None else raw.strip()
+        if raw[:1] in "\"'" and len(raw) >= 2 and raw[-1] == raw[0]:
+            raw = raw[1:-1]
+        values[key] = _convert_option(cls.name, key, fields[key].type, raw)
     return cls(**values)
 
 

@@ -79,7 +79,8 @@ def _fold_chain(contraction, w_index, w_axis, channel_axis):
     weight_op = mlir.make_constant(new_weight, weight_src.location, ip)
     folded = contraction.clone(ip=ip)
     folded.operands[w_index] = weight_op.results[0]
-    bias_op = mlir.make_constant(shift.astype(np.float32), chain[0].location, ip)
+    bias_dtype = mlir.element_dtype(ir.RankedTensorType(out_type).element_type)
+    bias_op = mlir.make_constant(shift.astype(bias_dtype), chain[0].location, ip)
     bias = ir.Operation.create("stablehlo.broadcast_in_dim", results=[out_type], operands=[bias_op.results[0]],
                                attributes={"broadcast_dimensions": ir.DenseI64ArrayAttr.get([channel_axis])},
                                loc=chain[0].location, ip=ip)

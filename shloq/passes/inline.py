@@ -19,16 +19,29 @@ class InlinePass(ModulePass):
         funcs = {ir.StringAttr(op.attributes["sym_name"]).value: op for op in module.body.operations
                  if op.operation.name == "func.func"}
         main = mlir.main_func(module)
-        block = main.regions[0].blocks[0]
-        while True:
-            calls = [op for op in block.operations if op.operation.name == "func.call"]
-            if not calls:
-                break
+        while calls := _calls(main.operation):
             for call in calls:
-                _inline_call(call.operation, funcs[ir.FlatSymbolRefAttr(call.attributes["callee"]).value])
-        for name, func in funcs.items():
-            if func.operation != main.operation and "sym_visibility" in func.attributes:
+                _inline_call(call, funcs[ir.FlatSymbolRefAttr(call.attributes["callee"]).value])
+        for func in funcs.values():
+            if func.operation != main.operation and _is_private(func):
                 func.operation.erase()
+
+
+def _calls(op) -> list:
+    """The func.call ops nested anywhere inside `op` (in branches and loop bodies too)."""
+    found = []
+    for region in op.regions:
+        for block in region.blocks:
+            for inner in block.operations:
+                inner = inner.operation
+                if inner.name == "func.call":
+                    found.append(inner)
+                found.extend(_calls(inner))
+    return found
+
+
+def _is_private(func) -> bool:
+    return "sym_visibility" in func.attributes and ir.StringAttr(func.attributes["sym_visibility"]).value == "private"
 
 
 def _inline_call(call, callee):

@@ -42,8 +42,13 @@ class MarkSitesPass(ModulePass):
     act_qtype: str = "int8"
     rules: list = dataclasses.field(default_factory=list, metadata={"cli": False})
 
+    def __post_init__(self):
+        """Builds (and so validates) the rule the options spell when no rules are given."""
+        if not self.rules:
+            self.rules = [QuantizationRule(self.op_path, None, self.weight_qtype or None, self.act_qtype or None)]
+
     def run(self, module):
-        rules = self.rules or [QuantizationRule(self.op_path, None, self.weight_qtype or None, self.act_qtype or None)]
+        rules = self.rules
         block = mlir.entry_block(module)
         active = activation_values(block)
         units, unmatched = catalogue.match_units(block, active.__contains__)
@@ -71,7 +76,7 @@ class _SitePlan:
         self.parent: dict[int, int] = {}
         self.attrs: dict[int, dict] = {}
         self.site_of: dict = {}           # value -> key of the site it is quantized with
-        self.output_markers: list = []    # (value, key): every use of value reads the marker
+        self.output_markers: list = []    # (value, key, op label): every use of value reads the marker
         self.quantized_outputs: set = set()
         self.input_markers: dict = {}     # value -> (key, [consumer ops]): only those read it
         self.weight_markers: list = []    # (value, key, consumer op)
@@ -100,7 +105,7 @@ class _SitePlan:
         dtype = storage_type(rule.act_qtype)
         for value in unit.inputs:
             if value not in self.site_of:
-                self.site_of[value] = self.new_key(kind="activation", dtype=dtype, op="input")
+                self.site_of[value] = self.new_key(kind="activation", dtype=dtype)
             if value not in self.quantized_outputs:
                 key, consumers = self.input_markers.setdefault(value, (self.site_of[value], []))
                 consumers.extend(op for op in unit.ops if value in list(op.operands))
@@ -111,16 +116,16 @@ class _SitePlan:
             self.weight_markers.append((w.value, key, consumer))
         category = unit.spec.category
         if category in (Category.CONTRACTION, Category.INDEPENDENT):
-            key = self.new_key(kind="activation", dtype=dtype, op=unit.spec.name)
+            key = self.new_key(kind="activation", dtype=dtype)
         elif category is Category.SHARED:
             key = self.site_of[unit.inputs[0]]
         elif category is Category.SHARED_ALL:
             key = self.union([self.site_of[v] for v in unit.inputs])
         else:
             scale, zero_point = unit.spec.fixed_qparams[dtype]
-            key = self.new_key(kind="fixed", dtype=dtype, op=unit.spec.name, scale=scale, zero_point=zero_point)
+            key = self.new_key(kind="fixed", dtype=dtype, scale=scale, zero_point=zero_point)
         self.site_of[unit.output] = key
-        self.output_markers.append((unit.output, key))
+        self.output_markers.append((unit.output, key, unit.spec.name))
         self.quantized_outputs.add(unit.output)
 
     def insert_markers(self, block):
@@ -130,7 +135,7 @@ class _SitePlan:
             return ids.setdefault(self.find(key), len(ids))
 
         for value, (key, consumers) in self.input_markers.items():
-            marker = _marker(value, site_id(key), self.attrs[self.find(key)])
+            marker = _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": "input"})
             for op in consumers:
                 for i, operand in enumerate(op.operands):
                     if operand == value:
@@ -140,8 +145,8 @@ class _SitePlan:
             for i, operand in enumerate(consumer.operands):
                 if operand == value:
                     consumer.operands[i] = marker.results[0]
-        for value, key in self.output_markers:
-            marker = _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": self.attrs[key]["op"]})
+        for value, key, label in self.output_markers:
+            marker = _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": label})
             value.replace_all_uses_except(marker.results[0], marker)
 
 
