@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The project's test command: pytest (unit, integration, oracle tests) and lit (pass FileCheck tests).
+# The project's test command: pytest (unit, integration, oracle tests), then the lit FileCheck suite
+# through the CMake target check-shloq, as MLIR-style users run it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 python -m pytest -q "$@"
@@ -9,4 +10,5 @@ if [ "$status" -eq 5 ]; then
   exit 1
 fi
 [ "$status" -eq 0 ] || exit "$status"
-lit -sv mlir_tests
+cmake -S . -B build -DPython3_EXECUTABLE="$(command -v python)" > /dev/null || exit 1
+cmake --build build --target check-shloq

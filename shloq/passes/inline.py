@@ -19,9 +19,14 @@ class InlinePass(ModulePass):
         funcs = {ir.StringAttr(op.attributes["sym_name"]).value: op for op in module.body.operations
                  if op.operation.name == "func.func"}
         main = mlir.main_func(module)
+        recursive = _recursive_call(main, funcs)
+        if recursive is not None:
+            recursive.location.emit_error(
+                f"recursive call to @{_callee(recursive)} cannot be inlined")
+            return
         while calls := _calls(main.operation):
             for call in calls:
-                _inline_call(call, funcs[ir.FlatSymbolRefAttr(call.attributes["callee"]).value])
+                _inline_call(call, funcs[_callee(call)])
         for func in funcs.values():
             if func.operation != main.operation and _is_private(func):
                 func.operation.erase()
@@ -38,6 +43,28 @@ def _calls(op) -> list:
                     found.append(inner)
                 found.extend(_calls(inner))
     return found
+
+
+def _callee(call) -> str:
+    return ir.FlatSymbolRefAttr(call.attributes["callee"]).value
+
+
+def _recursive_call(main, funcs):
+    """A call that closes a cycle among the functions reachable from main, or None."""
+    state = {}  # function name -> "open" while on the DFS stack, "done" after
+
+    def visit(name):
+        state[name] = "open"
+        for call in _calls(funcs[name].operation):
+            callee = _callee(call)
+            if state.get(callee) == "open":
+                return call
+            if callee not in state and (found := visit(callee)) is not None:
+                return found
+        state[name] = "done"
+        return None
+
+    return visit(ir.StringAttr(main.attributes["sym_name"]).value)
 
 
 def _is_private(func) -> bool:
