@@ -3,8 +3,9 @@ from shloq.api import LiteRTModel, ShloqWarning, calibrate, convert, float_tflit
 from shloq.calibration import Stats
 from shloq.errors import (CalibrationError, ConversionError, InputError, ModuleParseError, PassError, ShloqError,
                           UnsupportedOpError)
+from shloq.qat import QatModel, quantize_for_training
 from shloq.rules import QuantizationRule
 
-__all__ = ["QuantizationRule", "calibrate", "convert", "float_tflite", "LiteRTModel", "Stats", "ShloqWarning", "ShloqError",
+__all__ = ["QuantizationRule", "calibrate", "convert", "float_tflite", "quantize_for_training", "QatModel", "LiteRTModel", "Stats", "ShloqWarning", "ShloqError",
            "InputError", "ModuleParseError", "UnsupportedOpError", "CalibrationError", "PassError",
            "ConversionError"]

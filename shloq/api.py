@@ -136,18 +136,24 @@ def _simplified_module(source: Source, params):
 
 
 def _marked_module(source: Source, rules, params, strict: bool, warn: bool = True):
-    """`_simplified_module` with quantization sites marked; warns about ops left float."""
+    """`_simplified_module` with quantization sites marked."""
     rules = _check_rules(rules)
     module = _simplified_module(source, params)
+    mark_sites(module, rules, strict, warn)
+    return module
+
+
+def mark_sites(module, rules, strict: bool, warn: bool = True, param_args: str = "") -> None:
+    """Runs shloq-mark-sites; strict-mode refusals become one UnsupportedOpError, and ops left
+    float become ShloqWarnings (unless `warn` is off)."""
     try:
-        notes = run_pipeline(module, [MarkSitesPass(strict=strict, rules=rules)])
+        notes = run_pipeline(module, [MarkSitesPass(strict=strict, rules=rules, param_args=param_args)])
     except PassError as err:
         if all(UNSUPPORTED in m for _, _, m in err.diagnostics):
             raise UnsupportedOpError([(m.split("'")[1], mlir.describe(loc)) for _, loc, m in err.diagnostics]) from None
         raise
     for _, loc, message in notes if warn else ():
-        warnings.warn(f"{mlir.describe(loc)}: {message}", ShloqWarning, stacklevel=3)
-    return module
+        warnings.warn(f"{mlir.describe(loc)}: {message}", ShloqWarning, stacklevel=4)
 
 
 def _check_rules(rules):
@@ -208,8 +214,11 @@ def _kept_inputs(source, inputs):
     return [leaves[i] for i in source.input_flat]
 
 
-def convert(model, rules, params, stats: Stats, *, strict: bool = True) -> "LiteRTModel":
-    """Quantizes the model with `stats` and converts it to a full-integer LiteRT model."""
+def convert(model, rules, params, stats, *, strict: bool = True) -> "LiteRTModel":
+    """Quantizes the model with `stats` (from `calibrate`, or QAT's quant stats) and converts it to
+    a full-integer LiteRT model."""
+    if not isinstance(stats, Stats):
+        stats = Stats.from_quant_stats(stats)
     source = load(model, params)
     module = _marked_module(source, rules, params, strict=strict)
     with mlir.context():

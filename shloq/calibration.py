@@ -10,7 +10,6 @@ import numpy as np
 from litert_converter.mlir import ir
 from tqdm.auto import tqdm
 
-from shloq import mlir
 from shloq.errors import CalibrationError, InputError
 
 METHODS = ("minmax", "average_minmax", "percentile")
@@ -32,6 +31,18 @@ class Stats:
                    "sites": {str(k): list(v) for k, v in self.sites.items()},
                    "names": {str(k): v for k, v in self.names.items()}}
         write_atomically(path, json.dumps(payload, indent=1).encode())
+
+    @classmethod
+    def from_quant_stats(cls, qstats) -> "Stats":
+        """The ranges QAT's quant stats hold (`{"site_N": {"sum_min", "sum_max", "count"}}`)."""
+        sites, counts = {}, []
+        for key, stats in qstats.items():
+            count = float(stats["count"])
+            if count < 1:
+                raise InputError(f"quant stats {key} were never updated: run QatModel.apply with update_stats=True")
+            sites[int(key.rsplit("_", 1)[1])] = (float(stats["sum_min"]) / count, float(stats["sum_max"]) / count)
+            counts.append(int(count))
+        return cls(sites, "qat", max(counts, default=0))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Stats":

@@ -105,12 +105,14 @@ def _splat_constant(value) -> float | None:
     return float(arr.reshape(-1)[0])
 
 
-def _activation_and_constant(op, graph):
-    """For a binary op with one activation and one constant operand: (activation, constant)."""
+def _activation_and_static(op, graph):
+    """For a binary op with one activation and one static operand (a constant, or a parameter in
+    QAT): (activation, static). Subtract and divide need the activation first."""
     a, b = op.operands
     if graph.is_activation(a) and not graph.is_activation(b):
         return a, b
-    if graph.is_activation(b) and not graph.is_activation(a) and op.name != "stablehlo.subtract":
+    if graph.is_activation(b) and not graph.is_activation(a) and op.name not in ("stablehlo.subtract",
+                                                                                  "stablehlo.divide"):
         return b, a
     return None
 
@@ -118,7 +120,7 @@ def _activation_and_constant(op, graph):
 def _relu_input(op, graph):
     """x for `maximum(x, 0)`; (x, 'relu6') for `clamp(0, x, 6)` or `minimum(maximum(x, 0), 6)`."""
     if op.name == "stablehlo.maximum":
-        pair = _activation_and_constant(op, graph)
+        pair = _activation_and_static(op, graph)
         if pair and _splat_constant(pair[1]) == 0.0:
             return pair[0], "relu"
     if op.name == "stablehlo.clamp":
@@ -126,7 +128,7 @@ def _relu_input(op, graph):
         if graph.is_activation(x) and _splat_constant(lo) == 0.0 and _splat_constant(hi) == 6.0:
             return x, "relu6"
     if op.name == "stablehlo.minimum":
-        pair = _activation_and_constant(op, graph)
+        pair = _activation_and_static(op, graph)
         if pair and _splat_constant(pair[1]) == 6.0:
             inner = graph.single_use_producer(pair[0], ("stablehlo.maximum",))
             found = inner and _relu_input(inner, graph)
@@ -149,36 +151,69 @@ def _strip_broadcasts(value, ops):
 
 def contraction_weight(op, graph_is_activation) -> tuple[int, int, int] | None:
     """(weight operand index, weight out-channel axis, result channel axis) of a contraction whose
-    weight is a constant and whose other operand is an activation; None otherwise."""
+    weight is static (a constant, or a parameter in QAT) and whose other operand is an activation."""
+    if op.name not in ("stablehlo.convolution", "stablehlo.dot_general"):
+        return None
+    x, w = op.operands
+    if not graph_is_activation(x) or graph_is_activation(w):
+        return None
     if op.name == "stablehlo.convolution":
-        x, w = op.operands
-        if not graph_is_activation(x) or mlir.constant_source(w) is None:
-            return None
         dn = stablehlo.ConvDimensionNumbers(op.attributes["dimension_numbers"])
         if ir.IntegerAttr(op.attributes["batch_group_count"]).value != 1:
             return None
         return 1, dn.kernel_output_feature_dimension, dn.output_feature_dimension
-    if op.name == "stablehlo.dot_general":
-        x, w = op.operands
-        if not graph_is_activation(x) or mlir.constant_source(w) is None:
-            return None
-        dn = stablehlo.DotDimensionNumbers(op.attributes["dot_dimension_numbers"])
-        if list(dn.rhs_batching_dimensions):
-            return None
-        rank = len(mlir.tensor_shape(w.type))
-        free = [d for d in range(rank) if d not in set(dn.rhs_contracting_dimensions)]
-        if len(free) != 1:
-            return None
-        return 1, free[0], len(mlir.tensor_shape(op.results[0].type)) - 1
-    return None
+    dn = stablehlo.DotDimensionNumbers(op.attributes["dot_dimension_numbers"])
+    if list(dn.rhs_batching_dimensions):
+        return None
+    rank = len(mlir.tensor_shape(w.type))
+    free = [d for d in range(rank) if d not in set(dn.rhs_contracting_dimensions)]
+    if len(free) != 1:
+        return None
+    return 1, free[0], len(mlir.tensor_shape(op.results[0].type)) - 1
+
+
+def varying_dims(value) -> set[int]:
+    """Dimensions along which a static value may vary, read from its shape and how it was
+    broadcast (a per-channel bias is a [C] vector broadcast along the channel dimension)."""
+    shape = mlir.tensor_shape(value.type)
+    op = mlir.producer(value)
+    if op is not None and op.name == "stablehlo.broadcast_in_dim":
+        dims = [int(d) for d in ir.DenseI64ArrayAttr(op.attributes["broadcast_dimensions"])]
+        source = varying_dims(op.operands[0])
+        return {dims[d] for d in source}
+    if op is not None and op.name == "stablehlo.reshape":
+        source_shape = mlir.tensor_shape(op.operands[0].type)
+        source = varying_dims(op.operands[0])
+        big_in = [d for d, n in enumerate(source_shape) if n != 1]
+        big_out = [d for d, n in enumerate(shape) if n != 1]
+        if [source_shape[d] for d in big_in] == [shape[d] for d in big_out]:
+            return {big_out[big_in.index(d)] for d in source if d in big_in}
+    elif op is not None and op.operands and op.name != "stablehlo.constant" and all(
+            mlir.tensor_shape(v.type) == shape for v in op.operands):  # elementwise on statics
+        return set().union(*(varying_dims(v) for v in op.operands))
+    return {d for d, n in enumerate(shape) if n != 1}
+
+
+def static_source_name(value) -> str:
+    """The location name (pytree path) of the constant or parameter a static value comes from."""
+    op = mlir.producer(value)
+    while op is not None and op.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape", "stablehlo.convert",
+                                         "stablehlo.transpose"):
+        value = op.operands[0]
+        op = mlir.producer(value)
+    return mlir.location_name(value.location if op is None else op.location)
 
 
 # ---- matchers: each takes the candidate output op and returns a Unit or None ----------------
 
+_AFFINE = ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply", "stablehlo.divide")
+
+
 def _match_contraction(op, graph):
-    ops, activation, value = [op], "", op.results[0]
+    """conv/dot with a static weight, then per-channel affine ops (the bias add; in QAT, where
+    parameters are not folded, inference batch-norm too), then an optional ReLU/ReLU6."""
+    ops, activation, cur = [op], "", op
     relu = _relu_input(op, graph)
-    cur = op
     if relu:
         activation = relu[1]
         if len(relu) == 3:
@@ -187,21 +222,25 @@ def _match_contraction(op, graph):
         if cur is None:
             return None
         ops.append(cur)
-    if cur.name == "stablehlo.add":
-        pair = _activation_and_constant(cur, graph)
-        inner = pair and graph.single_use_producer(pair[0], ("stablehlo.convolution", "stablehlo.dot_general"))
-        if inner:
-            cur = inner
-            ops.append(cur)
+    shifts = []
+    while cur.name in _AFFINE:
+        pair = _activation_and_static(cur, graph)
+        inner = pair and graph.single_use_producer(pair[0])
+        if not inner:
+            return None
+        shifts.append(pair[1])
+        cur = inner
+        ops.append(cur)
     found = contraction_weight(cur, graph.is_activation)
     if found is None:
         return None
-    w_index, w_axis, _ = found
+    w_index, w_axis, channel_axis = found
+    if any(not varying_dims(v) <= {channel_axis} for v in shifts):
+        return None
     weight = cur.operands[w_index]
-    src = mlir.constant_source(weight)
     spec = SPECS["conv" if cur.name == "stablehlo.convolution" else "dense"]
-    return Unit(spec, list(reversed(ops)), [cur.operands[0]], value,
-                WeightUse(weight, w_index, w_axis, mlir.location_name(src.location)), activation)
+    return Unit(spec, list(reversed(ops)), [cur.operands[0]], op.results[0],
+                WeightUse(weight, w_index, w_axis, static_source_name(weight)), activation)
 
 
 _BINARY = ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply")

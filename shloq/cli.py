@@ -12,12 +12,13 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="train a digits CNN, quantize it to int8 .tflite and report")
     demo.add_argument("--out-dir", default=".", help="where to write digits_int8.tflite")
+    demo.add_argument("--qat", action="store_true", help="also fine-tune with quantization-aware training")
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
             from shloq.demo import main as demo_main
 
-            return demo_main(args.out_dir)
+            return demo_main(args.out_dir, qat=args.qat)
     except ShloqError as err:
         print(f"shloq: error: {err}", file=sys.stderr)
         return 1

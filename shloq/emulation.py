@@ -22,14 +22,17 @@ from shloq.qscheme import SiteQParams, round_half_away, site_qparams
 
 def fake_quant(x, q: SiteQParams):
     """Quantize then dequantize `x` with `q`, rounding and saturating as LiteRT does."""
-    scale = jnp.asarray(q.scale, jnp.float32)
-    if q.axis is not None:
+    return fake_quant_arrays(x, jnp.asarray(q.scale, jnp.float32), q.zero_point, q.qrange, q.axis)
+
+
+def fake_quant_arrays(x, scale, zero_point, qrange, axis=None):
+    """`fake_quant` with scale and zero point as (possibly traced) arrays; per-channel along `axis`."""
+    if axis is not None:
         shape = [1] * x.ndim
-        shape[q.axis] = -1
+        shape[axis] = -1
         scale = scale.reshape(shape)
-    qmin, qmax = q.qrange
-    ints = jnp.clip(jnp.sign(x / scale) * jnp.floor(jnp.abs(x / scale) + 0.5) + q.zero_point, qmin, qmax)
-    return ((ints - q.zero_point) * scale).astype(x.dtype)
+    ints = jnp.clip(round_half_away(x / scale, jnp) + zero_point, *qrange)
+    return ((ints - zero_point) * scale).astype(x.dtype)
 
 
 def site_params(module, ranges) -> dict:

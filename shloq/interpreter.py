@@ -221,10 +221,22 @@ def _reduce(a, x, init):
     return combine(out, init.astype(out.dtype)).astype(x.dtype)
 
 
+_IDENTITY = {"add": 0, "max": -np.inf, "min": np.inf, "mul": 1}
+
+
 def _reduce_window(a, x, init):
+    """Reduces each window starting from the reducer's identity, so that JAX picks its
+    differentiable sum/max/min window primitives, then folds in `init` once (as StableHLO does).
+    Padding is filled with the identity, which equals StableHLO's `init` padding whenever init is
+    the identity (JAX's pools) and for max/min in any case."""
     combine, _ = _REDUCERS[a["kind"]]
-    return lax.reduce_window(x, init, combine, a["window"], a["strides"], a["padding"], a["base_dilation"],
-                             a["window_dilation"])
+    identity = _IDENTITY.get(a["kind"])
+    if identity is None or not jnp.issubdtype(x.dtype, jnp.floating):
+        return lax.reduce_window(x, init, combine, a["window"], a["strides"], a["padding"], a["base_dilation"],
+                                 a["window_dilation"])
+    reduced = lax.reduce_window(x, np.array(identity, x.dtype), combine, a["window"], a["strides"], a["padding"],
+                                a["base_dilation"], a["window_dilation"])
+    return combine(reduced, init.astype(x.dtype))
 
 
 _EVAL: dict[str, Callable] = {

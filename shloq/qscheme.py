@@ -1,4 +1,6 @@
-"""Quantization arithmetic shared by conversion, emulation and calibration: one formula each."""
+"""Quantization arithmetic shared by conversion, emulation, calibration and QAT: one formula each.
+
+The array formulas take `xp` (numpy, or jax.numpy when QAT computes scales inside the graph)."""
 from __future__ import annotations
 
 import dataclasses
@@ -19,18 +21,23 @@ def activation_qparams(lo: float, hi: float, dtype: str = "i8") -> tuple[float, 
     """Asymmetric per-tensor (scale, zero point) for the range [lo, hi], widened to hold 0 exactly.
 
     A zero-width range (a constant tensor) still gets a valid scale."""
-    qmin, qmax = STORAGE_RANGE[dtype]
-    lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValueError(f"range [{lo}, {hi}] is not finite")
-    scale = float(np.float32((hi - lo) / (qmax - qmin)))
-    if scale <= np.finfo(np.float32).tiny * 1e6:
-        scale = 1.0 / (qmax - qmin)
-    zero_point = int(np.clip(round_half_away(qmin - lo / scale), qmin, qmax))
+    scale, zero_point = activation_qparams_array(np.float64(lo), np.float64(hi), dtype, np)
+    return float(scale), int(zero_point)
+
+
+def activation_qparams_array(lo, hi, dtype: str = "i8", xp=np):
+    """`activation_qparams` on arrays: (float32 scale, zero point as a float holding an integer)."""
+    qmin, qmax = STORAGE_RANGE[dtype]
+    lo, hi = xp.minimum(lo, 0.0), xp.maximum(hi, 0.0)
+    scale = ((hi - lo) / (qmax - qmin)).astype(np.float32)
+    scale = xp.where(scale <= np.finfo(np.float32).tiny * 1e6, np.float32(1.0 / (qmax - qmin)), scale)
+    zero_point = xp.clip(round_half_away(qmin - lo / scale, xp), qmin, qmax)
     return scale, zero_point
 
 
-def weight_scales(weight: np.ndarray, axis: int, dtype: str = "i8") -> np.ndarray:
+def weight_scales(weight, axis: int, dtype: str = "i8", xp=np):
     """Symmetric narrow-range scales per slice along `axis` (all-zero slices get scale 1).
 
     The scale is absmax / (qmax + 0.5), as Qwix's ODML mode has it: absmax lands on qmax + 0.5 and
@@ -38,13 +45,15 @@ def weight_scales(weight: np.ndarray, axis: int, dtype: str = "i8") -> np.ndarra
     step of a grid finer than absmax / qmax gives."""
     qmax = NARROW_RANGE[dtype][1]
     reduce_axes = tuple(d for d in range(weight.ndim) if d != axis)
-    amax = np.max(np.abs(weight), axis=reduce_axes).astype(np.float64)
-    return np.where(amax > 0, amax / (qmax + 0.5), 1.0).astype(np.float32)
+    amax = xp.max(xp.abs(weight), axis=reduce_axes)
+    if xp is np:
+        amax = amax.astype(np.float64)
+    return xp.where(amax > 0, amax / (qmax + 0.5), 1.0).astype(np.float32)
 
 
-def round_half_away(x):
+def round_half_away(x, xp=np):
     """Rounding as LiteRT's kernels do it (std::round): halves away from zero."""
-    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+    return xp.sign(x) * xp.floor(xp.abs(x) + 0.5)
 
 
 def quantized_type(dtype: str, scale, zero_point=0, axis: int | None = None, narrow: bool = False) -> str:

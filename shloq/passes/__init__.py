@@ -71,6 +71,7 @@ def registered_passes() -> dict[str, type[ModulePass]]:
 def _load_all():
     from shloq.passes import (bind_params, fold_affine, fold_constants, inline, instrument,  # noqa: F401
                               mark_sites, quantize)
+    from shloq.passes import annotate  # noqa: F401
 
 
 _PIPELINE_RE = re.compile(r"""\s*([\w.-]+)\s*(\{(?:[^}"']|"[^"]*"|'[^']*')*\})?\s*(,|$)""")

@@ -29,7 +29,7 @@ class FoldAffinePass(ModulePass):
             op = op.operation
             found = contraction_weight(op, active.__contains__) if op.name in (
                 "stablehlo.convolution", "stablehlo.dot_general") else None
-            if found:
+            if found and evaluate_constant(op.operands[found[0]]) is not None:
                 _fold_chain(op, *found)
         mlir.erase_dead(block)
 

@@ -13,6 +13,7 @@ from litert_converter.mlir import ir
 
 from shloq import catalogue, mlir
 from shloq.catalogue import Category
+from shloq.errors import InputError
 from shloq.interpreter import SITE_TARGET
 from shloq.passes import ModulePass, register
 from shloq.qscheme import storage_type
@@ -21,9 +22,10 @@ from shloq.rules import QuantizationRule, match_rule
 UNSUPPORTED = "is not in shloq's op catalogue"
 
 
-def activation_values(block) -> set:
-    """Values computed from the function's arguments (constants and their folds are not)."""
-    active = set(block.arguments)
+def activation_values(block, param_args=()) -> set:
+    """Values computed from the function's input arguments; constants, parameter arguments
+    (`param_args`, by index) and what is computed from them alone are static."""
+    active = {a for i, a in enumerate(block.arguments) if i not in set(param_args)}
     for op in block.operations:
         if any(v in active for v in op.operands):
             active.update(op.results)
@@ -33,24 +35,31 @@ def activation_values(block) -> set:
 @register
 @dataclasses.dataclass
 class MarkSitesPass(ModulePass):
-    """`rules` (Python API) or the single rule given by the options (shloq-opt) chooses the ops."""
+    """`rules` (Python API) or the single rule given by the options (shloq-opt) chooses the ops.
+    `param_args` lists the entry arguments (comma-separated indices) that hold parameters rather
+    than inputs: QAT keeps weights as arguments, so they are static, not activations."""
     name = "shloq-mark-sites"
     summary = "Insert @shloq.site markers at the quantization sites the op catalogue and rules ask for."
     strict: bool = True
     op_path: str = ".*"
     weight_qtype: str = "int8"
     act_qtype: str = "int8"
+    param_args: str = ""
     rules: list = dataclasses.field(default_factory=list, metadata={"cli": False})
 
     def __post_init__(self):
         """Builds (and so validates) the rule the options spell when no rules are given."""
         if not self.rules:
             self.rules = [QuantizationRule(self.op_path, None, self.weight_qtype or None, self.act_qtype or None)]
+        try:
+            self._param_indices = [int(i) for i in self.param_args.split(",") if i.strip()]
+        except ValueError:
+            raise InputError(f"param_args of '{self.name}' takes argument indices, not '{self.param_args}'") from None
 
     def run(self, module):
         rules = self.rules
         block = mlir.entry_block(module)
-        active = activation_values(block)
+        active = activation_values(block, self._param_indices)
         units, unmatched = catalogue.match_units(block, active.__contains__)
         for op in unmatched:
             if match_rule(rules, mlir.location_name(op.location)) is None:

@@ -34,23 +34,8 @@ class QuantizePass(ModulePass):
     ranges: dict = dataclasses.field(default_factory=dict, metadata={"cli": False})
 
     def run(self, module):
-        ranges = {**(load_ranges(self.file) if self.file else {}), **self.ranges}
-        block = mlir.entry_block(module)
-        for op in list(block.operations):
-            op = op.operation
-            if not is_site_marker(op):
-                continue
-            attrs = marker_attrs(op)
+        for op, qparams in resolved_sites(module, self.file, self.ranges):
             value = op.operands[0]
-            weight = evaluate_constant(value) if attrs["kind"] == "weight" else None
-            if attrs["kind"] == "weight" and weight is None:
-                op.location.emit_error(f"weight site {attrs['site']} is not fed by a constant")
-                continue
-            try:
-                qparams = site_qparams(attrs, ranges, weight)
-            except (MissingRangeError, ValueError) as err:
-                op.location.emit_error(str(err))
-                continue
             shape = mlir.tensor_shape(value.type)
             ip = ir.InsertionPoint(op)
             quantized = ir.Operation.create(
@@ -60,3 +45,23 @@ class QuantizePass(ModulePass):
                                               operands=[quantized.results[0]], loc=op.location, ip=ip)
             op.results[0].replace_all_uses_with(dequantized.results[0])
             op.erase()
+
+
+def resolved_sites(module, file: str, ranges: dict):
+    """Each site marker of the main function with its parameters (activation ranges from `ranges`,
+    then the json `file`, then the markers' own min/max). A marker whose parameters cannot be
+    resolved gets an error diagnostic and is skipped."""
+    ranges = {**(load_ranges(file) if file else {}), **ranges}
+    for op in list(mlir.entry_block(module).operations):
+        op = op.operation
+        if not is_site_marker(op):
+            continue
+        attrs = marker_attrs(op)
+        weight = evaluate_constant(op.operands[0]) if attrs["kind"] == "weight" else None
+        if attrs["kind"] == "weight" and weight is None:
+            op.location.emit_error(f"weight site {attrs['site']} is not fed by a constant")
+            continue
+        try:
+            yield op, site_qparams(attrs, ranges, weight)
+        except (MissingRangeError, ValueError) as err:
+            op.location.emit_error(str(err))
