@@ -164,13 +164,12 @@ def _check_rules(rules):
 
 
 def site_fingerprint(module) -> str:
-    """Identifies the site layout, so stats from one module are not applied to another."""
-    digest = hashlib.sha256()
-    for op in mlir.entry_block(module).operations:
-        if is_site_marker(op.operation):
-            attrs = marker_attrs(op.operation)
-            digest.update(repr((attrs["site"], attrs["kind"], str(op.operands[0].type))).encode())
-    return digest.hexdigest()[:16]
+    """Identifies the site layout (ids, kinds, tensor types; not where the markers stand), so stats
+    from one module are not applied to another."""
+    layout = sorted(repr((marker_attrs(op.operation)["site"], marker_attrs(op.operation)["kind"],
+                          str(op.operands[0].type)))
+                    for op in mlir.entry_block(module).operations if is_site_marker(op.operation))
+    return hashlib.sha256("\n".join(layout).encode()).hexdigest()[:16]
 
 
 def site_names(module) -> dict[int, str]:

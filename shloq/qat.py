@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 
 from shloq import mlir
-from shloq.api import _check_rules, _from_exported, mark_sites
+from shloq.api import _check_rules, _from_exported, mark_sites, site_fingerprint
 from shloq.emulation import fake_quant_arrays
 from shloq.errors import InputError
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
@@ -80,6 +80,7 @@ class QatModel:
         self._exported = exported
         self._source = source
         with mlir.context():
+            self.fingerprint = site_fingerprint(module)  # equals the conversion's: same sites, same ids
             self._program = compile_function(mlir.main_func(module))
             self._sites = sorted({marker_attrs(op.operation)["site"] for op in mlir.entry_block(module).operations
                                   if is_site_marker(op.operation)
@@ -94,10 +95,10 @@ class QatModel:
     def apply(self, params, qstats, *inputs, update_stats: bool = True):
         """The fake-quantized forward pass. With `update_stats`, each activation site's batch
         min/max joins its stats first (as Qwix's QAT does), and the new stats are returned."""
-        flat = jax.tree_util.tree_leaves((params, *inputs))
-        if len(flat) != len(self._exported.in_avals):
-            raise InputError(f"apply takes params and inputs with {len(self._exported.in_avals)} leaves in all, "
-                             f"got {len(flat)}")
+        flat, tree = jax.tree_util.tree_flatten(((params, *inputs), {}))
+        if tree != self._exported.in_tree:
+            raise InputError(f"apply takes params and inputs shaped like the exported function's arguments "
+                             f"{self._exported.in_tree}, got {tree}")
         observed: dict[str, tuple] = {}
 
         def site_hook(instr, x):

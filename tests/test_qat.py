@@ -21,6 +21,18 @@ def qat_run(digits):
     return qat, tuned, qstats, losses
 
 
+def test_qat_and_conversion_place_the_same_sites(digits):
+    qat = shloq.quantize_for_training(digits.exported, digits.rules)
+    assert qat.fingerprint == digits.stats.fingerprint
+    assert sorted(int(k.split("_")[1]) for k in qat.init_quant_stats()) == sorted(digits.stats.sites)
+
+
+def test_apply_refuses_params_of_another_shape(digits):
+    qat = shloq.quantize_for_training(digits.exported, digits.rules)
+    with pytest.raises(shloq.InputError, match="shaped like the exported function's arguments"):
+        qat.apply({"params": digits.variables["params"]}, qat.init_quant_stats(), digits.x_test[:demo.BATCH])
+
+
 def test_gradients_through_the_deserialized_module_equal_apply(digits):
     qat = shloq.quantize_for_training(digits.exported, digits.rules)
     blob = qat.serialize()
