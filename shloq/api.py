@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import os
 import warnings
 
@@ -127,9 +128,29 @@ def _param_values(source: Source, params) -> dict[int, np.ndarray]:
     return {arg: given[leaf_paths[flat]] for arg, flat in source.param_flat.items()}
 
 
+_OTHER_FLOAT = re.compile(r"[<x](bf16|f16|f64)>$")
+
+
+def parse_float32(source: Source):
+    """Parses the source afresh; refuses models that compute in another float type, since
+    LiteRT's integer kernels and shloq's scales are defined against float32."""
+    module = mlir.parse_module(source.text)
+    with mlir.context():
+        for func in module.body.operations:
+            for op in mlir.walk(func.operation):
+                for value in op.results:
+                    found = _OTHER_FLOAT.search(str(value.type))
+                    if found:
+                        name = {"bf16": "bfloat16", "f16": "float16", "f64": "float64"}[found.group(1)]
+                        raise InputError(f"'{op.name}' at {mlir.describe(op.location)} computes in {name}; shloq "
+                                         f"quantizes float32 models: cast the model and its params to float32 before "
+                                         f"export")
+    return module
+
+
 def _simplified_module(source: Source, params):
     """Parses the source afresh, inlines, binds params and folds constants and batch-norms."""
-    module = mlir.parse_module(source.text)
+    module = parse_float32(source)
     run_pipeline(module, [InlinePass(), BindParamsPass(values=_param_values(source, params)), FoldConstantsPass(),
                           FoldAffinePass()])
     return module
@@ -153,7 +174,8 @@ def mark_sites(module, rules, strict: bool, warn: bool = True, param_args: str =
             raise UnsupportedOpError([(m.split("'")[1], mlir.describe(loc)) for _, loc, m in err.diagnostics]) from None
         raise
     for _, loc, message in notes if warn else ():
-        warnings.warn(f"{mlir.describe(loc)}: {message}", ShloqWarning, stacklevel=4)
+        where = mlir.describe(loc)
+        warnings.warn(message if where == "unknown location" else f"{where}: {message}", ShloqWarning, stacklevel=4)
 
 
 def _check_rules(rules):

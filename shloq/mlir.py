@@ -215,6 +215,15 @@ def producer(value):
     return value.owner.operation
 
 
+def walk(op):
+    """Every op nested inside `op` (as `ir.Operation`), in regions and blocks, depth first."""
+    for region in op.regions:
+        for block in region.blocks:
+            for inner in block.operations:
+                yield inner.operation
+                yield from walk(inner.operation)
+
+
 def users(value) -> list:
     """Distinct ops (as `ir.Operation`) using `value`, in no particular order."""
     seen, result = set(), []

@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 
 from shloq import mlir
-from shloq.api import _check_rules, _from_exported, mark_sites, site_fingerprint
+from shloq.api import _check_rules, _from_exported, mark_sites, parse_float32, site_fingerprint
 from shloq.emulation import fake_quant_arrays
 from shloq.errors import InputError
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
@@ -154,7 +154,7 @@ def quantize_for_training(exported, rules, strict: bool = True) -> QatModel:
         raise InputError("quantize_for_training takes a jax.export.Exported of f(params, *inputs) or its bytes")
     rules = _check_rules(rules)
     source = _from_exported(exported, params_given=True)
-    module = mlir.parse_module(source.text)
+    module = parse_float32(source)
     run_pipeline(module, [InlinePass(), FoldConstantsPass()])  # parameters stay arguments: they train
     mark_sites(module, rules, strict, param_args=",".join(str(a) for a in sorted(source.param_args)))
     return QatModel(exported, module, source)

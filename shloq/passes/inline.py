@@ -34,15 +34,7 @@ class InlinePass(ModulePass):
 
 def _calls(op) -> list:
     """The func.call ops nested anywhere inside `op` (in branches and loop bodies too)."""
-    found = []
-    for region in op.regions:
-        for block in region.blocks:
-            for inner in block.operations:
-                inner = inner.operation
-                if inner.name == "func.call":
-                    found.append(inner)
-                found.extend(_calls(inner))
-    return found
+    return [inner for inner in mlir.walk(op) if inner.name == "func.call"]
 
 
 def _callee(call) -> str:

@@ -70,12 +70,33 @@ class MarkSitesPass(ModulePass):
             else:
                 self.warn(op.location, message + "; it stays float")
         plan = _SitePlan()
-        for unit in units:
-            rule = match_rule(rules, mlir.location_name(unit.primary.location),
-                              unit.weight.param_path if unit.weight else "")
+        paths = [(mlir.location_name(u.primary.location), u.weight.param_path if u.weight else "") for u in units]
+        for unit, (op_path, param_path) in zip(units, paths):
+            rule = match_rule(rules, op_path, param_path)
             if rule is not None and rule.act_qtype is not None:
                 plan.add(unit, rule)
         plan.insert_markers(block)
+        for message in unused_rules(rules, paths):
+            self.warn(module.operation.location, message)
+
+
+def unused_rules(rules, paths) -> list[str]:
+    """Warnings for rules that apply to no unit: matching nothing, or always preceded by an
+    earlier rule (first match wins), which usually means two rules conflict."""
+    applied = {id(match_rule(rules, *p)) for p in paths}
+    messages = []
+    for number, rule in enumerate(rules, 1):
+        if id(rule) in applied:
+            continue
+        spelled = f"rule {number} (op_path={rule.op_path!r}" + (
+            f", param_path={rule.param_path!r})" if rule.param_path is not None else ")")
+        earlier = next((n for n, r in enumerate(rules[:number - 1], 1)
+                        if any(rule.matches(*p) and r.matches(*p) for p in paths)), None)
+        if earlier is None:
+            messages.append(f"{spelled} matches no op")
+        else:
+            messages.append(f"{spelled} never applies: rule {earlier} matches the same ops first")
+    return messages
 
 
 class _SitePlan:
