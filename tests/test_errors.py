@@ -61,6 +61,7 @@ def test_params_that_do_not_fit(params, message):
     ([], "calibration data is empty"),
     ([(np.ones((2, 5), np.float32),)], "input 'x' is float32[2, 5]"),
     ([(np.ones((2, 4), np.float32), np.ones(3))], "has 2 input(s)"),
+    ([(np.ones((2, 4), np.int32),)], "input 'x' is int32[2, 4]"),
     ([(np.full((2, 4), np.inf, np.float32),)], "non-finite"),
 ])
 def test_bad_calibration_batches(batches, message):

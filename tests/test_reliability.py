@@ -56,6 +56,14 @@ def test_half_precision_models_are_refused_clearly(dtype):
         _quantize(lambda p, x: jax.nn.relu(x @ p["w"]), params, batches)
 
 
+def test_float64_models_are_refused_clearly():
+    with jax.enable_x64(True):
+        params = {"w": W.astype(np.float64)}
+        exported = jax.export.export(jax.jit(lambda p, x: jax.nn.relu(x @ p["w"])))(params, X.astype(np.float64))
+    with pytest.raises(shloq.InputError, match="float64.*float32"):
+        shloq.calibrate(exported, RULES, params, [(X.astype(np.float64),)], progress=False)
+
+
 def test_symbolic_batch_dimension_is_refused_clearly():
     shape = jax.export.symbolic_shape("b, 4")
     exported = jax.export.export(jax.jit(lambda p, x: x @ p["w"]))(
