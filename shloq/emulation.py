@@ -1,11 +1,10 @@
 """`LiteRTModel.emulate`: the quantized module run in JAX the way LiteRT's integer kernels run it.
 
-Between sites the float ops are exact stand-ins for integer kernels except in these places,
-which this models: values are rounded half away from zero (std::round) and saturated at each
-site; a contraction's bias is rounded to int32 in units of input scale x weight scale; fused
-ReLU/ReLU6 clamp before the output is requantized (float order already gives that); MEAN and
-AVERAGE_POOL_2D are replaced by LiteRT's integer algorithms (`_integer_means`,
-`_integer_avg_pools`), whose rounding no float formula reproduces.
+Values are rounded half away from zero (std::round) and saturated at each site. Between sites,
+float ops stand in for LiteRT's kernels, except where no float formula reproduces the integer
+kernel's rounding: conv/dense with their int32 bias and fixed-point per-channel requantization
+(`_integer_contractions`), MEAN (`_integer_means`) and AVERAGE_POOL_2D (`_integer_avg_pools`).
+Fused ReLU/ReLU6 clamp before the output is requantized, which float order already gives.
 """
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from litert_converter.mlir import ir
 
 from shloq import mlir
 from shloq.catalogue import output_channel_axis
-from shloq.interpreter import compile_function, evaluate_constant, is_site_marker, marker_attrs
+from shloq.interpreter import compile_function, evaluate_constant, is_site_marker, marker_attrs, op_evaluator
 from shloq.qscheme import SiteQParams, round_half_away, site_qparams
 
 
@@ -65,17 +64,14 @@ def build_emulator(module, params):
     func = mlir.main_func(module)
     program = compile_function(func, ids)
     by_result = {ids[op.results[0]]: q for op, q in params.items()}
-    bias = _snapped_biases(module, params, ids)
-    integer_ops = {**_integer_means(module, params, ids), **_integer_avg_pools(module, params, ids)}
+    integer_ops = {**_integer_contractions(module, params, ids), **_integer_means(module, params, ids),
+                   **_integer_avg_pools(module, params, ids)}
 
     def site_hook(instr, value):
         return fake_quant(value, by_result[instr.results[0]])
 
     def op_hook(instr, env):
         result = instr.results[0]
-        if result in bias:
-            acc_id, value = bias[result]
-            return env[acc_id] + value
         if result in integer_ops:
             return integer_ops[result](env)
         return None
@@ -188,21 +184,23 @@ def _mean_multiplier(s_in: float, s_out: float, count: int) -> tuple[int, int]:
     return int((multiplier << k) // count), shift - k
 
 
-def _multiply_by_quantized_multiplier(x, multiplier: int, shift: int):
+def _multiply_by_quantized_multiplier(x, multiplier, shift):
     """TFLite's double-rounding `MultiplyByQuantizedMultiplier(int32 x, multiplier, shift)`
     (kernels/internal/common.h without TFLITE_SINGLE_ROUNDING, which is how LiteRT's wheel is built;
     the single-rounding variant misses ~23% of the convnet's means):
     `RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x << left, multiplier), right)`.
 
     jax runs with x64 off, so the 32x32->64-bit product in the high-mul is done on 16-bit limbs in
-    uint32. `x` is an int32 array; `multiplier` (in [0, 2**31)) and `shift` are Python ints."""
-    left, right = max(shift, 0), max(-shift, 0)
-    x = jnp.left_shift(x.astype(jnp.int32), jnp.int32(left))
+    uint32. `x` is an int32 array; `multiplier` (in [0, 2**31)) and `shift` are ints, or integer
+    numpy arrays broadcasting against `x` (one per channel)."""
+    multiplier, shift = np.asarray(multiplier, np.int64), np.asarray(shift, np.int64)
+    left, right = np.maximum(shift, 0), np.maximum(-shift, 0)
+    x = jnp.left_shift(x.astype(jnp.int32), jnp.asarray(left, jnp.int32))
     # SaturatingRoundingDoublingHighMul for multiplier >= 0: the product's magnitude |x| * m, nudged
     # by 2**30 (2**30 - 1 when negative, as the C division truncates toward zero), over 2**31.
     negative = x < 0
     u = jnp.abs(x).astype(jnp.uint32)          # |INT32_MIN| wraps to 2**31, still right as uint32
-    m0, m1 = jnp.uint32(multiplier & 0xFFFF), jnp.uint32(multiplier >> 16)
+    m0, m1 = jnp.asarray(multiplier & 0xFFFF, jnp.uint32), jnp.asarray(multiplier >> 16, jnp.uint32)
     u0, u1 = u & jnp.uint32(0xFFFF), u >> jnp.uint32(16)
     p00, p01, p10, p11 = u0 * m0, u0 * m1, u1 * m0, u1 * m1
     t = (p00 >> jnp.uint32(16)) + p01
@@ -213,35 +211,76 @@ def _multiply_by_quantized_multiplier(x, multiplier: int, shift: int):
     hi = hi + (nudged < lo).astype(jnp.uint32)
     high = ((hi << jnp.uint32(1)) | (nudged >> jnp.uint32(31))).astype(jnp.int32)
     high = jnp.where(negative, -high, high)
-    if right == 0:
-        return high
     # gemmlowp RoundingDivideByPOT: arithmetic shift, rounding half away from zero.
-    mask = jnp.int32((1 << right) - 1)
+    mask = jnp.asarray((1 << right) - 1, jnp.int32)
     remainder = high & mask
     threshold = (mask >> 1) + (high < 0).astype(jnp.int32)
-    return jnp.right_shift(high, jnp.int32(right)) + (remainder > threshold).astype(jnp.int32)
+    return jnp.right_shift(high, jnp.asarray(right, jnp.int32)) + (remainder > threshold).astype(jnp.int32)
 
 
-def _snapped_biases(module, params, ids) -> dict:
-    """For each bias add after a quantized contraction: (accumulator id, bias on the int32 grid)."""
-    snapped = {}
+_ACTIVATIONS = ("stablehlo.maximum", "stablehlo.minimum", "stablehlo.clamp")
+
+
+def _integer_contractions(module, params, ids) -> dict:
+    """Replace each quantized conv/dense (with its bias add) by LiteRT's integer kernel.
+
+    CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED with per-channel int8 weights accumulate
+    `(q_in - zp_in) * q_w` in int32, add the int32 bias `round(b / (s_in * s_w))`, and requantize
+    with a fixed-point multiplier per channel for `s_in * s_w / s_out`
+    (PopulateConvolutionQuantizationParams, MultiplyByQuantizedMultiplier). The fused ReLU and the
+    output site then clamp and add the zero point, which float order already gives exactly.
+    Returns: id of the bias add (or of the contraction, without bias) -> fn(env) giving the
+    requantized value as a real number on the output grid."""
+    exact = {}
     for op in mlir.entry_block(module).operations:
         op = op.operation
-        if op.name != "stablehlo.add":
+        if op.name not in ("stablehlo.convolution", "stablehlo.dot_general"):
             continue
-        for position, acc in enumerate(op.operands):
-            contraction = mlir.producer(acc)
-            if contraction is None or contraction.name not in ("stablehlo.convolution", "stablehlo.dot_general"):
-                continue
-            x_marker, w_marker = (mlir.producer(v) for v in contraction.operands)
-            b = evaluate_constant(op.operands[1 - position])
-            if b is None or x_marker not in params or w_marker not in params:
-                continue
-            x_q, w_q = params[x_marker], params[w_marker]
-            shape = [1] * b.ndim
-            shape[output_channel_axis(contraction)] = -1
-            unit = (np.float64(x_q.scale) * w_q.scale.astype(np.float64)).reshape(shape)
-            grid = np.clip(round_half_away(b / unit), -2**31, 2**31 - 1) * unit
-            snapped[ids[op.results[0]]] = (ids[acc], grid.astype(np.float32))
-            break
-    return snapped
+        x_marker, w_marker = (mlir.producer(v) for v in op.operands)
+        anchor, bias = op, None
+        users = mlir.users(op.results[0])
+        if len(users) == 1 and users[0].name == "stablehlo.add":
+            anchor = users[0]
+            bias = evaluate_constant(next(v for v in anchor.operands if v != op.results[0]))
+        out_marker = _output_marker(anchor)
+        if x_marker not in params or w_marker not in params or out_marker not in params or (
+                anchor is not op and bias is None):
+            continue
+        q_in, q_w, q_out = params[x_marker], params[w_marker], params[out_marker]
+        channel_axis = output_channel_axis(op)
+        shape = [1] * len(mlir.tensor_shape(op.results[0].type))
+        shape[channel_axis] = -1
+        accumulator_scale = (np.float64(np.float32(q_in.scale)) * q_w.scale.astype(np.float64)).reshape(shape)
+        bias_ints = 0 if bias is None else np.clip(round_half_away(bias / accumulator_scale), -2**31, 2**31 - 1)
+        multipliers = [_quantize_multiplier(float(e)) for e in accumulator_scale.reshape(-1) / np.float64(
+            np.float32(q_out.scale))]
+        multiplier = np.array([m for m, _ in multipliers], np.int64).reshape(shape)
+        shift = np.array([sh for _, sh in multipliers], np.int64).reshape(shape)
+        w_shape = [1] * len(mlir.tensor_shape(op.operands[1].type))
+        w_shape[q_w.axis] = -1
+
+        def requantize(env, x_id=ids[op.operands[0]], w_id=ids[op.operands[1]],
+                       contract=op_evaluator(op, dtype=np.dtype(np.int32)), q_in=q_in, q_w=q_w, q_out=q_out,
+                       bias_ints=np.asarray(bias_ints, np.int32), multiplier=multiplier, shift=shift, w_shape=w_shape):
+            x, w = env[x_id], env[w_id]  # both already on their integer grids (x - zp_in, w)
+            x_ints = jnp.round(x / jnp.float32(q_in.scale)).astype(jnp.int32)
+            w_ints = jnp.round(w / jnp.asarray(q_w.scale, jnp.float32).reshape(w_shape)).astype(jnp.int32)
+            accumulator = contract(x_ints, w_ints) + bias_ints
+            out = _multiply_by_quantized_multiplier(accumulator, multiplier, shift)
+            return (out.astype(jnp.float32) * jnp.float32(q_out.scale)).astype(x.dtype)
+
+        exact[ids[anchor.results[0]]] = requantize
+    return exact
+
+
+def _output_marker(op):
+    """The site marker after `op` through an optional fused ReLU/ReLU6 chain, else None."""
+    while True:
+        users = mlir.users(op.results[0])
+        if len(users) != 1:
+            return None
+        op = users[0]
+        if is_site_marker(op):
+            return op
+        if op.name not in _ACTIVATIONS:
+            return None

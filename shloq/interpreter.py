@@ -304,6 +304,13 @@ def is_elementwise(name: str) -> bool:
     return name in _ELEMENTWISE
 
 
+def op_evaluator(op, **attr_overrides):
+    """`op`'s semantics as a function of JAX arrays; `attr_overrides` may change e.g. the result
+    `dtype` (emulation runs contractions in int32)."""
+    attrs, evaluate = {**_ATTRS[op.name](op), **attr_overrides}, _EVAL[op.name]  # read now: `op` may not outlive us
+    return lambda *operands: evaluate(attrs, *operands)
+
+
 def evaluate_op(op, operand_values: list[np.ndarray]) -> list[np.ndarray]:
     """Evaluates one op on numpy operands (constant folding), in the op's own element types:
     64-bit types stay 64-bit although JAX runs with x64 off elsewhere."""
