@@ -275,39 +275,50 @@ def _match_binary(op, graph):
 
 
 def _match_divide_by_count(op, graph, reducer_name):
-    """`reducer(x) / n` (mean, average pool); returns (reducer op, x, count, broadcast ops)."""
+    """`reducer(x) / n` (mean, average pool), the reduced dims possibly kept as size 1 (a reshape or
+    broadcast in between, as `keepdims=True` lowers); returns (reducer op, x, count, keep ops)."""
     if op.name != "stablehlo.divide":
         return None
     lhs, rhs = op.operands
     count = _splat_constant(rhs)
+    keep = graph.single_use_producer(lhs, ("stablehlo.reshape", "stablehlo.broadcast_in_dim"))
+    if keep is not None and _same_elements(keep):
+        lhs = keep.operands[0]
+    else:
+        keep = None
     red = graph.single_use_producer(lhs, (reducer_name,))
     if count is None or red is None or _splat_constant(red.operands[1]) != 0.0:
         return None
-    return red, red.operands[0], count
+    return red, red.operands[0], count, [keep] if keep else []
+
+
+def _same_elements(op) -> bool:
+    """A reshape/broadcast that only inserts unit dimensions (so no element is repeated)."""
+    return np.prod(mlir.tensor_shape(op.operands[0].type)) == np.prod(mlir.tensor_shape(op.results[0].type))
 
 
 def _match_mean(op, graph):
     found = _match_divide_by_count(op, graph, "stablehlo.reduce")
     if not found:
         return None
-    red, x, count = found
+    red, x, count, keep = found
     shape = mlir.tensor_shape(x.type)
     dims = [int(d) for d in ir.DenseI64ArrayAttr(red.attributes["dimensions"])]
     body = [o.operation.name for o in red.regions[0].blocks[0].operations]
     if body[0] != "stablehlo.add" or count != float(np.prod([shape[d] for d in dims])):
         return None
-    return Unit(SPECS["mean"], [red, op], [x], op.results[0])
+    return Unit(SPECS["mean"], [red, *keep, op], [x], op.results[0])
 
 
 def _match_avg_pool(op, graph):
     found = _match_divide_by_count(op, graph, "stablehlo.reduce_window")
     if not found:
         return None
-    red, x, count = found
+    red, x, count, keep = found
     window = [int(d) for d in ir.DenseI64ArrayAttr(red.attributes["window_dimensions"])]
     body = [o.operation.name for o in red.regions[0].blocks[0].operations]
-    if body[0] != "stablehlo.add" or not _is_2d_pool(red) or count != float(np.prod(window)) or "padding" in red.attributes and np.any(
-            np.asarray(ir.DenseIntElementsAttr(red.attributes["padding"]))):
+    padded = "padding" in red.attributes and np.any(np.asarray(ir.DenseIntElementsAttr(red.attributes["padding"])))
+    if keep or body[0] != "stablehlo.add" or not _is_2d_pool(red) or count != float(np.prod(window)) or padded:
         return None
     return Unit(SPECS["avg_pool"], [red, op], [x], op.results[0])
 

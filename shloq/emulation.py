@@ -90,6 +90,8 @@ def _divided_reductions(module, params, reducer: str):
         if divide is None or divide.name != "stablehlo.divide":
             continue
         reduction = mlir.producer(divide.operands[0])
+        if reduction is not None and reduction.name in ("stablehlo.reshape", "stablehlo.broadcast_in_dim"):
+            reduction = mlir.producer(reduction.operands[0])  # keepdims: the catalogue checked it adds unit dims
         if reduction is None or reduction.name != reducer:
             continue
         x_marker = mlir.producer(reduction.operands[0])
@@ -124,10 +126,10 @@ def _integer_means(module, params, ids) -> dict:
         multiplier, shift = _mean_multiplier(float(np.float32(q_in.scale)), float(np.float32(q_out.scale)), count)
 
         def requantize(env, x_id=ids[reduce.operands[0]], q_in=q_in, q_out=q_out, dims=dims, count=count,
-                       multiplier=multiplier, shift=shift):
+                       multiplier=multiplier, shift=shift, shape=mlir.tensor_shape(divide.results[0].type)):
             x = env[x_id]
             ints = (jnp.round(x / jnp.float32(q_in.scale)) + q_in.zero_point).astype(jnp.int32)
-            total = jnp.sum(ints, axis=dims, dtype=jnp.int32) - jnp.int32(q_in.zero_point * count)
+            total = jnp.sum(ints, axis=dims, dtype=jnp.int32).reshape(shape) - jnp.int32(q_in.zero_point * count)
             return _dequantize(_multiply_by_quantized_multiplier(total, multiplier, shift) + q_out.zero_point,
                                q_out, x.dtype)
 
