@@ -378,6 +378,9 @@ def _match_softmax(op, graph):
         peak = next((mlir.producer(v) for v in peak.operands if graph.is_activation(v)), None)
     if peak is None or peak.name != "stablehlo.reduce" or peak.operands[0] != x:
         return None
+    shape = mlir.tensor_shape(x.type)
+    if [int(d) for d in ir.DenseI64ArrayAttr(peak.attributes["dimensions"])] != [len(shape) - 1] or shape[-1] < 2:
+        return None  # LiteRT's SOFTMAX normalizes the last dimension, and a size-1 one folds away
     ops.append(peak)
     inside = set(ops)
     for o in ops[1:]:
