@@ -252,14 +252,16 @@ def _integer_contractions(module, params, ids) -> dict:
         channel_axis = output_channel_axis(op)
         shape = [1] * len(mlir.tensor_shape(op.results[0].type))
         shape[channel_axis] = -1
-        accumulator_scale = (np.float64(np.float32(q_in.scale)) * q_w.scale.astype(np.float64)).reshape(shape)
+        w_scale = np.asarray(q_w.scale, np.float64).reshape(-1)  # one per channel, or one for all
+        accumulator_scale = (np.float64(np.float32(q_in.scale)) * w_scale).reshape(shape if w_scale.size > 1 else ())
         bias_ints = 0 if bias is None else np.clip(round_half_away(bias / accumulator_scale), -2**31, 2**31 - 1)
         multipliers = [_quantize_multiplier(float(e)) for e in accumulator_scale.reshape(-1) / np.float64(
             np.float32(q_out.scale))]
-        multiplier = np.array([m for m, _ in multipliers], np.int64).reshape(shape)
-        shift = np.array([sh for _, sh in multipliers], np.int64).reshape(shape)
+        multiplier = np.array([m for m, _ in multipliers], np.int64).reshape(accumulator_scale.shape)
+        shift = np.array([sh for _, sh in multipliers], np.int64).reshape(accumulator_scale.shape)
         w_shape = [1] * len(mlir.tensor_shape(op.operands[1].type))
-        w_shape[q_w.axis] = -1
+        if q_w.axis is not None:
+            w_shape[q_w.axis] = -1
 
         def requantize(env, x_id=ids[op.operands[0]], w_id=ids[op.operands[1]],
                        contract=op_evaluator(op, dtype=np.dtype(np.int32)), q_in=q_in, q_w=q_w, q_out=q_out,

@@ -94,7 +94,10 @@ def site_qparams(attrs: dict, ranges: dict, weight: np.ndarray | None = None) ->
     values, fixed-range sites from the catalogue, activations from `ranges` or their own min/max."""
     dtype = attrs["dtype"]
     if attrs["kind"] == "weight":
-        return SiteQParams(dtype, weight_scales(weight, attrs["axis"], dtype), 0, attrs["axis"], narrow=True)
+        scales = weight_scales(weight, attrs["axis"], dtype)
+        if scales.size == 1:  # one output channel: per-tensor, as LiteRT then expects
+            return SiteQParams(dtype, np.float32(scales.reshape(())), 0, None, narrow=True)
+        return SiteQParams(dtype, scales, 0, attrs["axis"], narrow=True)
     if attrs["kind"] == "fixed":
         return SiteQParams(dtype, np.float32(attrs["scale"]), int(attrs["zero_point"]))
     lo_hi = ranges.get(attrs["site"])
