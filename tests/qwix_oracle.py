@@ -125,3 +125,91 @@ def qwix_tflite_run(linen_model, variables, calib_batches):
 
     exported = jax.export.export(jax.jit(forward))(jax.ShapeDtypeStruct(calib_batches[0].shape, jnp.float32))
     return _runner(_to_tflite(exported))
+
+
+# --- QAT oracle (tests/test_qat_oracle.py) -----------------------------------------------------------
+
+def qwix_qat_rules():
+    """Whole-batch min/max per activation (`act_batch_axes=()`), as shloq's QAT stats."""
+    return _rules()
+
+
+def qwix_qat_model(linen_model, **switches):
+    """`linen_model` under Qwix's `OdmlQatProvider` (no switches), or under `AlignedOdmlQatProvider`
+    with the given switches (see there)."""
+    if not switches:
+        return qwix.quantize_model(linen_model, qwix.OdmlQatProvider(_rules(), strict=True))
+    return qwix.quantize_model(linen_model, AlignedOdmlQatProvider(_rules(), strict=True, **switches))
+
+
+def round_half_away(x):
+    """LiteRT's (and shloq's) rounding, in numpy: halves away from zero."""
+    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+
+
+class AlignedOdmlQatProvider(qwix.OdmlQatProvider):
+    """Qwix 0.1.8's `OdmlQatProvider._fake_quant`, restated so that each of its known differences
+    from shloq's QAT can be switched off on its own (the defaults reproduce Qwix bit for bit):
+
+    - `rounding`: "half_even" (Qwix: `round(x / s + zp)`, halves to even) or "half_away" (shloq and
+      LiteRT: `round_half_away(x / s) + zp`).
+    - `narrow_weights`: clamp weight integers to [-127, 127] (shloq; LiteRT's weight range). Qwix
+      saturates to [-128, 127], so a channel whose absmax element is negative gets -128 there.
+    - `range_gradient`: Qwix's STE is clip(x, lo, hi) + stop_gradient(dq - clip(x, lo, hi)) with the
+      range lo/hi differentiable: in a training step (stats mutable) it contains this batch's min/max,
+      so the gradient of elements outside [lo, hi] flows through it to the batch's argmin/argmax
+      element (weighted 1/count); and at x == lo or hi exactly jnp.clip splits the gradient 1/2 to x,
+      1/2 to the bound (which is lost when the range is constant). False gives shloq's STE: the range
+      is a constant, gradient 1 on the closed range [lo, hi], 0 outside.
+    - `record`: a list that gets one `(point, x, scale, zero_point, lo, hi)` per fake quant (eager
+      use: under a trace these are tracers). `point` is the quant-stat name, None for weights; lo/hi
+      is the range the STE clips to.
+    """
+
+    def __init__(self, rules, *, rounding="half_even", narrow_weights=False, range_gradient=True, record=None,
+                 **kwargs):
+        super().__init__(rules, **kwargs)
+        if rounding not in ("half_even", "half_away"):
+            raise ValueError(f"rounding={rounding!r}")
+        self._rounding, self._narrow_weights = rounding, narrow_weights
+        self._range_gradient, self._record = range_gradient, record
+
+    def _fake_quant(self, array, how, quant_stat_name=None):
+        import dataclasses
+
+        from qwix._src import aux_data
+        from qwix._src.core import qarray
+        from qwix._src.providers import odml_ops
+
+        fixed_range = aux_data.get(array, odml_ops.AuxDataKey.FIXED_RANGE, None)
+        if fixed_range is not None:
+            how = dataclasses.replace(how, calibration_method=f"fixed,{fixed_range[0]},{fixed_range[1]}")
+        calibration = qarray.calibrate(array, how)
+        if quant_stat_name is not None:
+            if not self._range_gradient:
+                calibration = jax.lax.stop_gradient(calibration)
+            calibration = self._update_and_get_quant_stat(
+                quant_stat_name, calibration, how.calibration_method.startswith("fixed"))
+        scale, zero_point = qarray.compute_scale_zero_point(calibration, how.qtype)
+        scale = scale.astype(array.dtype)
+        zp = jnp.zeros((), array.dtype) if zero_point is None else zero_point.astype(array.dtype)
+        x = array / scale
+        if self._rounding == "half_even":
+            q = jnp.round(x + zp)
+        else:
+            q = jnp.sign(x) * jnp.floor(jnp.abs(x) + 0.5) + zp
+        narrow = self._narrow_weights and quant_stat_name is None and zero_point is None
+        q = jnp.clip(q, -127 if narrow else -128, 127)  # Qwix's int8 cast saturates
+        dq = (q - zp) * scale
+        if "absmax" in calibration:
+            lo, hi = -calibration["absmax"], calibration["absmax"]
+        else:
+            lo, hi = calibration["min"], calibration["max"]
+        if self._record is not None:
+            self._record.append((quant_stat_name, array, scale, zp, lo, hi))
+        if quant_stat_name is not None and not self._range_gradient:
+            lo, hi = jax.lax.stop_gradient(lo), jax.lax.stop_gradient(hi)
+            ste = jnp.where((array >= lo) & (array <= hi), array, jax.lax.stop_gradient(jnp.clip(array, lo, hi)))
+        else:
+            ste = qarray.clip_to_calibration(array, calibration, how.tiled_axes)
+        return ste + jax.lax.stop_gradient(dq - ste)
