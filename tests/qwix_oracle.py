@@ -149,7 +149,13 @@ def round_half_away(x):
 
 class AlignedOdmlQatProvider(qwix.OdmlQatProvider):
     """Qwix 0.1.8's `OdmlQatProvider._fake_quant`, restated so that each of its known differences
-    from shloq's QAT can be switched off on its own (the defaults reproduce Qwix bit for bit):
+    from shloq's QAT can be switched off on its own. With the defaults it is Qwix, bit for bit when
+    run eagerly. One thing is done differently: Qwix leaves the saturation to [-128, 127] to the
+    int8 cast (`jnp.round(q).astype(int8)`), but XLA's float-to-int convert is implementation-
+    defined out of range, and XLA:CPU (jaxlib 0.10.2) saturates only where the convert is not fused:
+    fused into a consumer (seen: a reduction), out-of-range elements come out neither saturated nor
+    wrapped. So Qwix under jax.jit computes wrong values for elements outside the calibrated range
+    whenever XLA fuses that convert. This restatement clips explicitly, in float.
 
     - `rounding`: "half_even" (Qwix: `round(x / s + zp)`, halves to even) or "half_away" (shloq and
       LiteRT: `round_half_away(x / s) + zp`).
@@ -199,7 +205,7 @@ class AlignedOdmlQatProvider(qwix.OdmlQatProvider):
         else:
             q = jnp.sign(x) * jnp.floor(jnp.abs(x) + 0.5) + zp
         narrow = self._narrow_weights and quant_stat_name is None and zero_point is None
-        q = jnp.clip(q, -127 if narrow else -128, 127)  # Qwix's int8 cast saturates
+        q = jnp.clip(q, -127 if narrow else -128, 127)  # explicit: see the class docstring
         dq = (q - zp) * scale
         if "absmax" in calibration:
             lo, hi = -calibration["absmax"], calibration["absmax"]
