@@ -23,6 +23,7 @@ from shloq.passes.fold_affine import FoldAffinePass
 from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.inline import InlinePass
 from shloq.passes.instrument import InstrumentPass
+from shloq.passes.integer_io import IntegerIOPass
 from shloq.passes.mark_sites import UNSUPPORTED, MarkSitesPass
 from shloq.passes.quantize import QuantizePass
 from shloq.rules import QuantizationRule
@@ -173,7 +174,13 @@ def mark_sites(module, rules, strict: bool, warn: bool = True, param_args: str =
         if all(UNSUPPORTED in m for _, _, m in err.diagnostics):
             raise UnsupportedOpError([(m.split("'")[1], mlir.describe(loc)) for _, loc, m in err.diagnostics]) from None
         raise
-    for _, loc, message in notes if warn else ():
+    if warn:
+        _warn(notes)
+
+
+def _warn(notes) -> None:
+    """Pass warnings (severity, location, message) as ShloqWarnings naming the location."""
+    for _, loc, message in notes:
         where = mlir.describe(loc)
         warnings.warn(message if where == "unknown location" else f"{where}: {message}", ShloqWarning, stacklevel=4)
 
@@ -235,9 +242,10 @@ def _kept_inputs(source, inputs):
     return [leaves[i] for i in source.input_flat]
 
 
-def convert(model, rules, params, stats, *, strict: bool = True) -> "LiteRTModel":
+def convert(model, rules, params, stats, *, strict: bool = True, integer_io: bool = False) -> "LiteRTModel":
     """Quantizes the model with `stats` (from `calibrate`, or QAT's quant stats) and converts it to
-    a full-integer LiteRT model."""
+    a full-integer LiteRT model. With `integer_io` the `.tflite` takes and returns the quantized
+    tensors themselves (their scales: `LiteRTModel.input_quantization`/`output_quantization`)."""
     if not isinstance(stats, Stats):
         stats = Stats.from_quant_stats(stats)
     source = load(model, params)
@@ -250,7 +258,7 @@ def convert(model, rules, params, stats, *, strict: bool = True) -> "LiteRTModel
         params_by_site = site_params(module, stats.sites)
         emulator = build_emulator(module, params_by_site)
         steps = output_steps(module, params_by_site)
-        run_pipeline(module, [QuantizePass(ranges=stats.sites)])
+        _warn(run_pipeline(module, [QuantizePass(ranges=stats.sites)] + ([IntegerIOPass()] if integer_io else [])))
         text = module.operation.get_asm(enable_debug_info=True)
     tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
     return LiteRTModel(tflite, text, emulator, source, steps)
@@ -289,14 +297,34 @@ class LiteRTModel:
             return jax.tree_util.tree_unflatten(tree, outputs)
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
-    def __call__(self, *inputs):
-        """Runs the `.tflite` with LiteRT's builtin kernels on the host (numpy outputs)."""
+    @property
+    def interpreter(self):
+        """The LiteRT interpreter (builtin kernels) that `__call__` runs."""
         if self._interpreter is None:
             self._interpreter = litert.interpreter(self.tflite)
-        runner = self._interpreter.get_signature_runner("serving_default")
+        return self._interpreter
+
+    @property
+    def input_quantization(self) -> list[tuple[float, int] | None]:
+        """(scale, zero point) of each `.tflite` input that is an integer quantized tensor
+        (`convert(..., integer_io=True)`), None for float and plain integer inputs."""
+        return [litert.tensor_quantization(d) for d in self.interpreter.get_input_details()]
+
+    @property
+    def output_quantization(self) -> list[tuple[float, int] | None]:
+        return [litert.tensor_quantization(d) for d in self.interpreter.get_output_details()]
+
+    def __call__(self, *inputs):
+        """Runs the `.tflite` with LiteRT's builtin kernels on the host: real-valued inputs in, real
+        values out (integer I/O tensors are quantized and dequantized with their scales)."""
+        runner = self.interpreter.get_signature_runner("serving_default")
         names = litert.signature_input_names([name for name, _, _ in self._source.inputs])
-        result = runner(**dict(zip(names, self._inputs(inputs))))
-        return self._outputs([result[f"output_{i}"] for i in range(len(result))])
+        details = runner.get_input_details()
+        feeds = {n: litert.quantize_input(x, details[n]) for n, x in zip(names, self._inputs(inputs))}
+        result = runner(**feeds)
+        outputs = runner.get_output_details()
+        return self._outputs([litert.dequantize_output(result[f"output_{i}"], outputs[f"output_{i}"])
+                              for i in range(len(result))])
 
     def emulate(self, *inputs):
         """The same quantized module computed in JAX (no LiteRT), modelling the integer kernels."""

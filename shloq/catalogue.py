@@ -74,7 +74,7 @@ SPECS = {s.name: s for s in [
     OpSpec("broadcast", Category.SHARED, "BROADCAST_TO"),
     OpSpec("slice", Category.SHARED, "STRIDED_SLICE"),
     OpSpec("concatenate", Category.SHARED_ALL, "CONCATENATION"),
-    OpSpec("softmax", Category.FIXED, "SOFTMAX", {"i8": (1.0 / 256.0, -128)}),
+    OpSpec("softmax", Category.FIXED, "SOFTMAX", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}),
 ]}
 
 

@@ -98,7 +98,7 @@ def _divided_reductions(module, params, reducer: str):
         if x_marker not in params:
             continue
         q_in, q_out = params[x_marker], params[op]
-        if q_in.axis is None and q_out.axis is None:
+        if q_in.axis is None and q_out.axis is None and q_in.dtype == q_out.dtype == "i8":
             count = int(round(float(evaluate_constant(divide.operands[1]).reshape(-1)[0])))
             yield divide, reduction, q_in, q_out, count
 
@@ -249,6 +249,8 @@ def _integer_contractions(module, params, ids) -> dict:
                 anchor is not op and bias is None):
             continue
         q_in, q_w, q_out = params[x_marker], params[w_marker], params[out_marker]
+        if q_in.dtype != "i8":
+            continue  # 16x8 kernels accumulate in int64: the float path is as close as the step is small
         channel_axis = output_channel_axis(op)
         shape = [1] * len(mlir.tensor_shape(op.results[0].type))
         shape[channel_axis] = -1

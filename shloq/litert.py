@@ -9,6 +9,7 @@ from litert_converter.mlir._mlir_libs import converter_api_ext
 
 from shloq import mlir
 from shloq.errors import ConversionError
+from shloq.qscheme import round_half_away
 
 
 def _tensor_name(name: str, fallback: str) -> str:
@@ -68,3 +69,25 @@ def float_ops(table: list[dict]) -> list[dict]:
     """Ops computing on float32 tensors, other than the entry QUANTIZE and exit DEQUANTIZE."""
     return [op for op in table if "float32" in op["inputs"] + op["outputs"]
             and op["op"] not in ("QUANTIZE", "DEQUANTIZE")]
+
+
+def tensor_quantization(detail: dict) -> tuple[float, int] | None:
+    """(scale, zero point) of a quantized integer tensor from an interpreter's tensor details."""
+    scale, zero_point = detail["quantization"]
+    return (float(scale), int(zero_point)) if scale else None
+
+
+def quantize_input(x, detail: dict):
+    """A real-valued input as the tensor `detail` describes: quantized (round half away from zero,
+    saturated) when it is a quantized integer tensor, else as given."""
+    q = tensor_quantization(detail)
+    if q is None:
+        return x
+    info = np.iinfo(detail["dtype"])
+    ints = np.clip(round_half_away(np.asarray(x, np.float64) / q[0]) + q[1], info.min, info.max)
+    return ints.astype(detail["dtype"])
+
+
+def dequantize_output(y, detail: dict):
+    q = tensor_quantization(detail)
+    return y if q is None else ((y.astype(np.float32) - q[1]) * np.float32(q[0]))

@@ -141,6 +141,10 @@ def element_dtype(element_type) -> np.dtype:
     return np.dtype(table[text])
 
 
+def is_float_tensor(type_) -> bool:
+    return isinstance(type_, ir.RankedTensorType) and isinstance(type_.element_type, ir.FloatType)
+
+
 def tensor_shape(type_) -> tuple[int, ...]:
     return tuple(ir.RankedTensorType(type_).shape)
 

@@ -7,9 +7,11 @@ import dataclasses
 
 import numpy as np
 
-QTYPES = {"int8": "i8"}
-STORAGE_RANGE = {"i8": (-128, 127)}
-NARROW_RANGE = {"i8": (-127, 127)}
+QTYPES = {"int8": "i8", "int16": "i16"}
+WEIGHT_QTYPES = ("int8",)    # LiteRT's kernels take int8 weights, also under int16 activations (16x8)
+STORAGE_RANGE = {"i8": (-128, 127), "i16": (-32768, 32767)}
+NARROW_RANGE = {"i8": (-127, 127), "i16": (-32767, 32767)}
+SYMMETRIC_ACTIVATIONS = ("i16",)  # LiteRT's 16x8 kernels require a zero point of 0
 
 
 def storage_type(qtype: str) -> str:
@@ -28,9 +30,13 @@ def activation_qparams(lo: float, hi: float, dtype: str = "i8") -> tuple[float, 
 
 
 def activation_qparams_array(lo, hi, dtype: str = "i8", xp=np):
-    """`activation_qparams` on arrays: (float32 scale, zero point as a float holding an integer)."""
+    """`activation_qparams` on arrays: (float32 scale, zero point as a float holding an integer).
+    int16 activations are symmetric: the range is widened to [-m, m] and the zero point is 0."""
     qmin, qmax = STORAGE_RANGE[dtype]
     lo, hi = xp.minimum(lo, 0.0), xp.maximum(hi, 0.0)
+    if dtype in SYMMETRIC_ACTIVATIONS:
+        hi = xp.maximum(hi, -lo)
+        lo, qmin = -hi, -qmax
     scale = ((hi - lo) / (qmax - qmin)).astype(np.float32)
     scale = xp.where(scale <= np.finfo(np.float32).tiny * 1e6, np.float32(1.0 / (qmax - qmin)), scale)
     zero_point = xp.clip(round_half_away(qmin - lo / scale, xp), qmin, qmax)

@@ -5,7 +5,7 @@ import dataclasses
 import re
 
 from shloq.errors import InputError
-from shloq.qscheme import QTYPES
+from shloq.qscheme import QTYPES, WEIGHT_QTYPES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,10 +28,11 @@ class QuantizationRule:
                 re.compile(pattern)
             except re.error as err:
                 raise InputError(f"QuantizationRule.{field} {pattern!r} is not a valid regex: {err}") from None
-        for field in ("weight_qtype", "act_qtype"):
+        for field, allowed in (("weight_qtype", WEIGHT_QTYPES), ("act_qtype", tuple(QTYPES))):
             qtype = getattr(self, field)
-            if qtype is not None and qtype not in QTYPES:
-                raise InputError(f"QuantizationRule.{field}={qtype!r} is not supported; use one of {sorted(QTYPES)}")
+            if qtype is not None and qtype not in allowed:
+                raise InputError(f"QuantizationRule.{field}={qtype!r} is not supported; use one of "
+                                 f"{sorted(allowed)} or None (float)")
 
     def matches(self, op_path: str, param_path: str) -> bool:
         if not re.search(self.op_path, op_path):

@@ -73,8 +73,14 @@ class MarkSitesPass(ModulePass):
         paths = [(mlir.location_name(u.primary.location), u.weight.param_path if u.weight else "") for u in units]
         for unit, (op_path, param_path) in zip(units, paths):
             rule = match_rule(rules, op_path, param_path)
-            if rule is not None and rule.act_qtype is not None:
-                plan.add(unit, rule)
+            if rule is None:
+                continue
+            for other in plan.add(unit, rule):
+                unit.primary.location.emit_error(
+                    f"'{unit.primary.name}' gets {rule.act_qtype} activations but its input from "
+                    f"{mlir.describe(other)} is {'int16' if rule.act_qtype == 'int8' else 'int8'}: LiteRT's converter "
+                    "folds the requantization between them into kernels that cannot take it; give connected ops "
+                    "one activation type, or leave one of them float")
         plan.insert_markers(block)
         for message in unused_rules(rules, paths):
             self.warn(module.operation.location, message)
@@ -105,10 +111,10 @@ class _SitePlan:
     def __init__(self):
         self.parent: dict[int, int] = {}
         self.attrs: dict[int, dict] = {}
-        self.site_of: dict = {}           # value -> key of the site it is quantized with
+        self.site_of: dict = {}           # (value, dtype) -> key of the site it is quantized with
         self.output_markers: list = []    # (value, key, op label): every use of value reads the marker
-        self.quantized_outputs: set = set()
-        self.input_markers: dict = {}     # value -> (key, [consumer ops]): only those read it
+        self.quantized_outputs: set = set()  # (value, dtype) of the output markers
+        self.input_markers: dict = {}     # (value, dtype) -> (key, [consumer ops]): only those read it
         self.weight_markers: list = []    # (value, key, consumer op)
 
     def new_key(self, **attrs) -> int:
@@ -131,32 +137,40 @@ class _SitePlan:
             self.parent[r] = root
         return root
 
-    def add(self, unit: catalogue.Unit, rule: QuantizationRule):
-        dtype = storage_type(rule.act_qtype)
-        for value in unit.inputs:
-            if value not in self.site_of:
-                self.site_of[value] = self.new_key(kind="activation", dtype=dtype)
-            if value not in self.quantized_outputs:
-                key, consumers = self.input_markers.setdefault(value, (self.site_of[value], []))
-                consumers.extend(op for op in unit.ops if value in list(op.operands))
+    def add(self, unit: catalogue.Unit, rule: QuantizationRule) -> list:
+        """Sites for `unit` as `rule` asks: its weight, and unless the rule keeps activations
+        float (weight-only), its activation inputs and output. Returns the locations of inputs
+        that are outputs quantized with the other activation type (a requantization boundary)."""
         if unit.weight is not None and rule.weight_qtype is not None:
             w = unit.weight
             key = self.new_key(kind="weight", dtype=storage_type(rule.weight_qtype), axis=w.axis, op=unit.spec.name)
             consumer = next(op for op in unit.ops if w.value in list(op.operands))
             self.weight_markers.append((w.value, key, consumer))
+        if rule.act_qtype is None:
+            return []
+        dtype = storage_type(rule.act_qtype)
+        boundaries = [mlir.producer(v).location for v in unit.inputs
+                      if any(d != dtype for w, d in self.quantized_outputs if w == v)]
+        for value in unit.inputs:
+            if (value, dtype) not in self.site_of:
+                self.site_of[(value, dtype)] = self.new_key(kind="activation", dtype=dtype)
+            if (value, dtype) not in self.quantized_outputs:
+                key, consumers = self.input_markers.setdefault((value, dtype), (self.site_of[(value, dtype)], []))
+                consumers.extend(op for op in unit.ops if value in list(op.operands))
         category = unit.spec.category
         if category in (Category.CONTRACTION, Category.INDEPENDENT):
             key = self.new_key(kind="activation", dtype=dtype)
         elif category is Category.SHARED:
-            key = self.site_of[unit.inputs[0]]
+            key = self.site_of[(unit.inputs[0], dtype)]
         elif category is Category.SHARED_ALL:
-            key = self.union([self.site_of[v] for v in unit.inputs])
+            key = self.union([self.site_of[(v, dtype)] for v in unit.inputs])
         else:
             scale, zero_point = unit.spec.fixed_qparams[dtype]
             key = self.new_key(kind="fixed", dtype=dtype, scale=scale, zero_point=zero_point)
-        self.site_of[unit.output] = key
+        self.site_of[(unit.output, dtype)] = key
         self.output_markers.append((unit.output, key, unit.spec.name))
-        self.quantized_outputs.add(unit.output)
+        self.quantized_outputs.add((unit.output, dtype))
+        return boundaries
 
     def insert_markers(self, block):
         ids: dict[int, int] = {}
@@ -164,7 +178,7 @@ class _SitePlan:
         def site_id(key):
             return ids.setdefault(self.find(key), len(ids))
 
-        for value, (key, consumers) in self.input_markers.items():
+        for (value, _), (key, consumers) in self.input_markers.items():
             marker = _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": "input"})
             for op in consumers:
                 for i, operand in enumerate(op.operands):
