@@ -26,6 +26,7 @@ from shloq.passes.instrument import InstrumentPass
 from shloq.passes.integer_io import IntegerIOPass
 from shloq.passes.mark_sites import UNSUPPORTED, MarkSitesPass
 from shloq.passes.quantize import QuantizePass
+from shloq.passes.recognize import RecognizePass
 from shloq.rules import QuantizationRule
 
 
@@ -153,7 +154,7 @@ def _simplified_module(source: Source, params):
     """Parses the source afresh, inlines, binds params and folds constants and batch-norms."""
     module = parse_float32(source)
     run_pipeline(module, [InlinePass(), BindParamsPass(values=_param_values(source, params)), FoldConstantsPass(),
-                          FoldAffinePass()])
+                          FoldAffinePass(), RecognizePass()])
     return module
 
 

@@ -77,17 +77,24 @@ def accumulate(run, stat_layout, batches, input_specs, method: str, percentile: 
         outputs = run(*batch)[-n_stats:] if n_stats else ()
         # Markers sharing a site (an op and its shared-scale consumers) are one tensor's range:
         # combine them within the batch first, so averaging runs over batches only.
-        batch_lo, batch_hi, batch_values = {}, {}, {}
+        batch_lo, batch_hi, batch_values, batch_floor = {}, {}, {}, {}
         for (site, stat), value in zip(stat_layout, jax.device_get(outputs)):
             value = np.asarray(value, np.float64)
             if stat == "values":
-                batch_values.setdefault(site, []).append(value.reshape(-1))
+                batch_values.setdefault(site, []).append(value[np.isfinite(value)])
             elif stat == "min":
                 batch_lo[site] = min(batch_lo.get(site, np.inf), float(value))
+            elif stat == "floor":
+                batch_floor[site] = min(batch_floor.get(site, np.inf), float(value))
             else:
                 batch_hi[site] = max(batch_hi.get(site, -np.inf), float(value))
         for site, values in batch_values.items():
-            batch_lo[site], batch_hi[site] = np.percentile(np.concatenate(values), [100 - percentile, percentile])
+            values = np.concatenate(values)
+            if values.size:
+                batch_lo[site], batch_hi[site] = np.percentile(values, [100 - percentile, percentile])
+        for site, floor in batch_floor.items():  # see InstrumentPass: a softmax input's useful range
+            if np.isfinite(floor) and site in batch_lo:
+                batch_lo[site] = max(batch_lo[site], floor)
         for site in batch_lo:
             lows.setdefault(site, []).append(batch_lo[site])
             highs.setdefault(site, []).append(batch_hi[site])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 from typing import Callable
 
 import numpy as np
@@ -32,6 +33,7 @@ class OpSpec:
     category: Category
     litert_op: str
     fixed_qparams: dict | None = None  # dtype -> (scale, zero point), for Category.FIXED
+    dtypes: tuple = ("i8", "i16")      # activation types LiteRT has a kernel (and the converter a pattern) for
 
 
 @dataclasses.dataclass
@@ -51,6 +53,7 @@ class Unit:
     output: ir.Value
     weight: WeightUse | None = None
     activation: str = ""     # fused activation: '', 'relu' or 'relu6'
+    statics: list = dataclasses.field(default_factory=list)  # constant operands quantized with the unit
 
     @property
     def primary(self):
@@ -75,7 +78,74 @@ SPECS = {s.name: s for s in [
     OpSpec("slice", Category.SHARED, "STRIDED_SLICE"),
     OpSpec("concatenate", Category.SHARED_ALL, "CONCATENATION"),
     OpSpec("softmax", Category.FIXED, "SOFTMAX", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}),
+    OpSpec("divide", Category.INDEPENDENT, "DIV"),
+    OpSpec("maximum", Category.SHARED_ALL, "MAXIMUM"),
+    OpSpec("minimum", Category.SHARED_ALL, "MINIMUM"),
+    OpSpec("batch_matmul", Category.INDEPENDENT, "BATCH_MATMUL"),
+    OpSpec("sum", Category.INDEPENDENT, "SUM"),
+    OpSpec("reduce_max", Category.SHARED, "REDUCE_MAX"),
+    OpSpec("exp", Category.INDEPENDENT, "EXP"),
+    OpSpec("rsqrt", Category.INDEPENDENT, "RSQRT"),
+    OpSpec("sqrt", Category.INDEPENDENT, "SQRT"),
+    OpSpec("abs", Category.INDEPENDENT, "ABS"),
+    OpSpec("tanh", Category.FIXED, "TANH", {"i8": (1.0 / 128.0, 0), "i16": (1.0 / 32768.0, 0)}),
+    OpSpec("logistic", Category.FIXED, "LOGISTIC", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}),
+    OpSpec("gelu", Category.INDEPENDENT, "GELU", dtypes=("i8",)),
+    OpSpec("hard_swish", Category.INDEPENDENT, "HARD_SWISH", dtypes=("i8",)),
+    OpSpec("resize_nearest", Category.SHARED, "RESIZE_NEAREST_NEIGHBOR"),
+    OpSpec("resize_bilinear", Category.SHARED, "RESIZE_BILINEAR"),
+    OpSpec("select", Category.SHARED_ALL, "SELECT_V2"),
+    OpSpec("pad", Category.SHARED, "PADV2", dtypes=("i8",)),
+    OpSpec("gather", Category.SHARED, "GATHER_ND", dtypes=("i8",)),
 ]}
+
+# Ops on integer and boolean tensors only (token ids, index arithmetic, masks from ids): LiteRT runs
+# them as they are, so they need no quantization and are not refused.
+INTEGER_OPS = "integer"
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivationFunction:
+    """A scalar function JAX spells as a chain of elementwise ops, recognised by its values
+    (shloq-recognize) and rewritten as `rewrite`, or as the LiteRT `composite` (name, attributes)."""
+    name: str
+    reference: Callable            # float64 numpy reference, with `parameter` when fitted
+    rewrite: str = "composite"
+    composite: str = ""
+    composite_attributes: dict = dataclasses.field(default_factory=dict)
+    parameter: float | None = None
+
+    def fit(self, x: np.ndarray, y: np.ndarray):
+        """The parameter (or True when there is none) if `y` equals this function of `x`, else None."""
+        parameter = None
+        if self.name == "leaky_relu":
+            parameter = float(y[np.argmin(x)] / x.min())
+            if not 0.0 < parameter < 1.0:
+                return None
+        expected = self.reference(x) if parameter is None else self.reference(x, parameter)
+        ok = np.all(np.abs(y - expected) <= 2e-5 * (1.0 + np.abs(expected)))
+        return (True if parameter is None else parameter) if ok else None
+
+
+_erf = np.vectorize(math.erf)
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+ACTIVATION_FUNCTIONS = [
+    ActivationFunction("gelu", lambda x: 0.5 * x * (1.0 + _erf(x / np.sqrt(2.0))), composite="tfl.gelu",
+                       composite_attributes={"approximate": False}),
+    ActivationFunction("gelu_tanh", lambda x: 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 3))),
+                       composite="tfl.gelu", composite_attributes={"approximate": True}),
+    ActivationFunction("logistic", _sigmoid, rewrite="logistic"),
+    ActivationFunction("silu", lambda x: x * _sigmoid(x), rewrite="silu"),
+    ActivationFunction("hard_swish", lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, composite="aten.hardswish.default"),
+    ActivationFunction("leaky_relu", lambda x, a: np.where(x >= 0, x, a * x), rewrite="leaky_relu"),
+]
+COMPOSITES = {"tfl.gelu": "gelu", "aten.hardswish.default": "hard_swish",
+              "tfl.resize_nearest_neighbor": "resize_nearest", "odml.upsample_bilinear2d": "resize_bilinear"}
 
 
 # ---- small predicates ------------------------------------------------------------------------
@@ -94,7 +164,7 @@ class _Graph:
         return op
 
 
-def _splat_constant(value) -> float | None:
+def splat_constant(value) -> float | None:
     """The scalar behind a splat constant (possibly broadcast), else None."""
     src = mlir.constant_source(value)
     if src is None:
@@ -121,15 +191,15 @@ def _relu_input(op, graph):
     """x for `maximum(x, 0)`; (x, 'relu6') for `clamp(0, x, 6)` or `minimum(maximum(x, 0), 6)`."""
     if op.name == "stablehlo.maximum":
         pair = _activation_and_static(op, graph)
-        if pair and _splat_constant(pair[1]) == 0.0:
+        if pair and splat_constant(pair[1]) == 0.0:
             return pair[0], "relu"
     if op.name == "stablehlo.clamp":
         lo, x, hi = op.operands
-        if graph.is_activation(x) and _splat_constant(lo) == 0.0 and _splat_constant(hi) == 6.0:
+        if graph.is_activation(x) and splat_constant(lo) == 0.0 and splat_constant(hi) == 6.0:
             return x, "relu6"
     if op.name == "stablehlo.minimum":
         pair = _activation_and_static(op, graph)
-        if pair and _splat_constant(pair[1]) == 6.0:
+        if pair and splat_constant(pair[1]) == 6.0:
             inner = graph.single_use_producer(pair[0], ("stablehlo.maximum",))
             found = inner and _relu_input(inner, graph)
             if found and found[1] == "relu":
@@ -243,25 +313,28 @@ def _match_contraction(op, graph):
                 WeightUse(weight, w_index, w_axis, static_source_name(weight)), activation)
 
 
-_BINARY = ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply")
+_BINARY = ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply", "stablehlo.divide", "stablehlo.maximum",
+           "stablehlo.minimum")
+_FUSABLE = _BINARY[:3]  # LiteRT's ADD/SUB/MUL take a fused ReLU
 
 
-def _binary_operands(op, graph):
-    """(a, b) of an add/subtract/multiply of two activations, else None."""
-    if op is None or op.name not in _BINARY:
+def _binary_operands(op, graph, names=_BINARY):
+    """(activation operands, static operands) of a binary op with at least one activation operand."""
+    if op is None or op.name not in names or not any(graph.is_activation(v) for v in op.operands):
         return None
-    a, b = op.operands
-    return (a, b) if graph.is_activation(a) and graph.is_activation(b) else None
+    active = list(dict.fromkeys(v for v in op.operands if graph.is_activation(v)))
+    return active, [v for v in op.operands if not graph.is_activation(v)]
 
 
 def _match_binary(op, graph):
-    """add/subtract/multiply of two activations, with a fused ReLU/ReLU6 after it if there is one;
-    a ReLU/ReLU6 after anything else is a unit of its own."""
+    """add/subtract/multiply/divide/maximum/minimum of two activations or of an activation and a
+    constant (which is quantized with it), with a fused ReLU/ReLU6 after add/subtract/multiply if
+    there is one; a ReLU/ReLU6 after anything else is a unit of its own."""
     relu = _relu_input(op, graph)
     if relu:
         relu_ops = [relu[2], op] if len(relu) == 3 else [op]
-        inner = graph.single_use_producer(relu[0], _BINARY)
-        operands = _binary_operands(inner, graph)
+        inner = graph.single_use_producer(relu[0], _FUSABLE)
+        operands = _binary_operands(inner, graph, _FUSABLE)
         if operands is None:
             return Unit(SPECS[relu[1]], relu_ops, [relu[0]], op.results[0])
         ops, activation = [inner, *relu_ops], relu[1]
@@ -269,9 +342,74 @@ def _match_binary(op, graph):
         operands, ops, activation = _binary_operands(op, graph), [op], ""
         if operands is None:
             return None
-    a, b = operands
-    return Unit(SPECS[ops[0].name.split(".")[1]], ops, [a, b] if a != b else [a], op.results[0],
-                activation=activation)
+    active, statics = operands
+    return Unit(SPECS[ops[0].name.split(".")[1]], ops, active, op.results[0], activation=activation,
+                statics=statics)
+
+
+_UNARY = {"stablehlo.exponential": "exp", "stablehlo.rsqrt": "rsqrt", "stablehlo.sqrt": "sqrt", "stablehlo.abs": "abs",
+          "stablehlo.tanh": "tanh", "stablehlo.logistic": "logistic"}
+
+
+def _match_unary(op, graph):
+    if op.name not in _UNARY or not graph.is_activation(op.operands[0]):
+        return None
+    return Unit(SPECS[_UNARY[op.name]], [op], [op.operands[0]], op.results[0])
+
+
+def _match_composite(op, graph):
+    """A LiteRT composite (made by shloq-recognize or the exporter) is one kernel."""
+    if op.name != "stablehlo.composite" or ir.StringAttr(op.attributes["name"]).value not in COMPOSITES:
+        return None
+    if len(op.operands) != 1 or not graph.is_activation(op.operands[0]):
+        return None
+    return Unit(SPECS[COMPOSITES[ir.StringAttr(op.attributes["name"]).value]], [op], [op.operands[0]], op.results[0])
+
+
+def _match_reduce(op, graph):
+    """A sum or max over some dimensions (a mean or softmax has claimed its reduces already)."""
+    if op.name != "stablehlo.reduce" or len(op.operands) != 2 or not graph.is_activation(op.operands[0]):
+        return None
+    kind = [o.operation.name for o in op.regions[0].blocks[0].operations][0]
+    init = splat_constant(op.operands[1])
+    if kind == "stablehlo.add" and init == 0.0:
+        return Unit(SPECS["sum"], [op], [op.operands[0]], op.results[0])
+    if kind == "stablehlo.maximum" and init is not None and init <= -3.0e38:
+        return Unit(SPECS["reduce_max"], [op], [op.operands[0]], op.results[0])
+    return None
+
+
+def _match_batch_matmul(op, graph):
+    """dot_general between two activations (attention scores and values)."""
+    if op.name != "stablehlo.dot_general" or not all(graph.is_activation(v) for v in op.operands):
+        return None
+    return Unit(SPECS["batch_matmul"], [op], list(dict.fromkeys(op.operands)), op.results[0])
+
+
+def _match_select(op, graph):
+    """select(mask, a, b) where the mask is static or computed from integer inputs; a constant
+    branch (a mask fill such as -inf) shares the scale of the other."""
+    if op.name != "stablehlo.select" or not mlir.is_float_tensor(op.results[0].type):
+        return None
+    _, a, b = op.operands
+    if not (graph.is_activation(a) or graph.is_activation(b)):
+        return None
+    return Unit(SPECS["select"], [op], [v for v in (a, b) if graph.is_activation(v)], op.results[0],
+                statics=[v for v in (a, b) if not graph.is_activation(v)])
+
+
+def _match_pad(op, graph):
+    if op.name != "stablehlo.pad" or not graph.is_activation(op.operands[0]) or graph.is_activation(op.operands[1]):
+        return None
+    return Unit(SPECS["pad"], [op], [op.operands[0]], op.results[0], statics=[op.operands[1]])
+
+
+def _match_gather(op, graph):
+    """A lookup into a constant table (an embedding) by integer indices: the table is quantized
+    per tensor, and the rows it returns keep its scale."""
+    if op.name != "stablehlo.gather" or graph.is_activation(op.operands[0]) or mlir.is_float_tensor(op.operands[1].type):
+        return None
+    return Unit(SPECS["gather"], [op], [], op.results[0], statics=[op.operands[0]])
 
 
 def _match_divide_by_count(op, graph, reducer_name):
@@ -280,19 +418,19 @@ def _match_divide_by_count(op, graph, reducer_name):
     if op.name != "stablehlo.divide":
         return None
     lhs, rhs = op.operands
-    count = _splat_constant(rhs)
+    count = splat_constant(rhs)
     keep = graph.single_use_producer(lhs, ("stablehlo.reshape", "stablehlo.broadcast_in_dim"))
-    if keep is not None and _same_elements(keep):
+    if keep is not None and same_elements(keep):
         lhs = keep.operands[0]
     else:
         keep = None
     red = graph.single_use_producer(lhs, (reducer_name,))
-    if count is None or red is None or _splat_constant(red.operands[1]) != 0.0:
+    if count is None or red is None or splat_constant(red.operands[1]) != 0.0:
         return None
     return red, red.operands[0], count, [keep] if keep else []
 
 
-def _same_elements(op) -> bool:
+def same_elements(op) -> bool:
     """A reshape/broadcast that only inserts unit dimensions (so no element is repeated)."""
     return np.prod(mlir.tensor_shape(op.operands[0].type)) == np.prod(mlir.tensor_shape(op.results[0].type))
 
@@ -364,7 +502,7 @@ def _match_softmax(op, graph):
     exp = mlir.producer(e)
     if total is None or exp is None or total.name != "stablehlo.reduce" or exp.name != "stablehlo.exponential":
         return None
-    if total.operands[0] != e or _splat_constant(total.operands[1]) != 0.0:
+    if total.operands[0] != e or splat_constant(total.operands[1]) != 0.0:
         return None
     ops += [total, exp]
     sub = mlir.producer(exp.operands[0])
@@ -391,7 +529,13 @@ def _match_softmax(op, graph):
 
 # Tried in this order on each op, from the last op of the function to the first.
 MATCHERS = [_match_softmax, _match_contraction, _match_mean, _match_avg_pool, _match_binary, _match_max_pool,
-            _match_shape_op, _match_concatenate]
+            _match_shape_op, _match_concatenate, _match_unary, _match_composite, _match_reduce, _match_batch_matmul,
+            _match_select, _match_pad, _match_gather]
+
+
+def is_integer_op(op) -> bool:
+    """Computes on integer/boolean tensors only: runs in LiteRT as it is, nothing to quantize."""
+    return not any(mlir.is_float_tensor(v.type) for v in [*op.operands, *op.results])
 
 
 def match_units(block, is_activation) -> tuple[list[Unit], list]:
@@ -403,7 +547,7 @@ def match_units(block, is_activation) -> tuple[list[Unit], list]:
     claimed, units, unmatched = set(), [], []
     for op in reversed(ops):
         if op in claimed or op.name in ("func.return", "stablehlo.constant") or not any(
-                is_activation(r) for r in op.results):
+                is_activation(r) for r in op.results) or is_integer_op(op):
             continue
         unit = next((u for m in MATCHERS if (u := m(op, graph)) and not claimed.intersection(u.ops)), None)
         if unit is None:

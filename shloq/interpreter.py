@@ -150,6 +150,33 @@ def _dot_attrs(op):
             **_result_info(op)}
 
 
+def _gather_attrs(op):
+    dn = stablehlo.GatherDimensionNumbers(op.attributes["dimension_numbers"])
+    numbers = lax.GatherDimensionNumbers(tuple(dn.offset_dims), tuple(dn.collapsed_slice_dims),
+                                         tuple(dn.start_index_map), tuple(dn.operand_batching_dims),
+                                         tuple(dn.start_indices_batching_dims))
+    return {"dimension_numbers": numbers, "index_vector_dim": dn.index_vector_dim,
+            "slice_sizes": _ints(op.attributes["slice_sizes"])}
+
+
+def _gather(a, x, indices):
+    """StableHLO clamps start indices into range, which is lax's CLIP mode."""
+    if a["index_vector_dim"] == indices.ndim:
+        indices = indices[..., None]
+    elif a["index_vector_dim"] != indices.ndim - 1:
+        indices = jnp.moveaxis(indices, a["index_vector_dim"], -1)
+    return lax.gather(x, indices, a["dimension_numbers"], a["slice_sizes"], mode=lax.GatherScatterMode.CLIP)
+
+
+def _composite_attrs(op):
+    """A composite runs as its decomposition function, compiled from the enclosing module."""
+    callee = ir.FlatSymbolRefAttr(op.attributes["decomposition"]).value
+    module = op.operation.parent.parent
+    func = next(f for f in module.regions[0].blocks[0].operations
+                if f.operation.name == "func.func" and ir.StringAttr(f.attributes["sym_name"]).value == callee)
+    return {"program": compile_function(func)}
+
+
 def _reduce_window_attrs(op):
     dims = _ints(op.attributes["window_dimensions"])
     n = len(dims)
@@ -262,6 +289,8 @@ _EVAL: dict[str, Callable] = {
         preferred_element_type=a["dtype"]),
     "stablehlo.reduce": _reduce,
     "stablehlo.reduce_window": _reduce_window,
+    "stablehlo.gather": _gather,
+    "stablehlo.composite": lambda a, *xs: a["program"](*xs),
 }
 
 _ELEMENTWISE = set(_UNARY) | set(_BINARY) | {"stablehlo.compare", "stablehlo.select", "stablehlo.clamp"}
@@ -292,6 +321,8 @@ _ATTRS: dict[str, Callable] = {
     "stablehlo.reduce": lambda op: {"kind": _reducer_kind(op), "dimensions": _ints(op.attributes["dimensions"])},
     "stablehlo.reduce_window": _reduce_window_attrs,
     "stablehlo.custom_call": _custom_call_attrs,
+    "stablehlo.gather": _gather_attrs,
+    "stablehlo.composite": _composite_attrs,
 }
 
 

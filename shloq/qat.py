@@ -25,6 +25,7 @@ from shloq.interpreter import compile_function, is_site_marker, marker_attrs
 from shloq.passes import run_pipeline
 from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.inline import InlinePass
+from shloq.passes.recognize import RecognizePass
 from shloq.qscheme import NARROW_RANGE, STORAGE_RANGE, activation_qparams_array, weight_scales
 
 
@@ -155,6 +156,6 @@ def quantize_for_training(exported, rules, strict: bool = True) -> QatModel:
     rules = _check_rules(rules)
     source = _from_exported(exported, params_given=True)
     module = parse_float32(source)
-    run_pipeline(module, [InlinePass(), FoldConstantsPass()])  # parameters stay arguments: they train
+    run_pipeline(module, [InlinePass(), FoldConstantsPass(), RecognizePass()])  # parameters stay arguments: they train
     mark_sites(module, rules, strict, param_args=",".join(str(a) for a in sorted(source.param_args)))
     return QatModel(exported, module, source)

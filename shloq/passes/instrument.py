@@ -15,8 +15,12 @@ from shloq.passes import ModulePass, register
 @register
 @dataclasses.dataclass
 class InstrumentPass(ModulePass):
-    """Per calibrated site, appends results `min` and `max` (scalars), or with `values` the
-    tensor itself (for percentiles). Each added result carries `shloq.site` and `shloq.stat`."""
+    """Per calibrated site, appends results `min` and `max` of its finite values (scalars), or with
+    `values` the tensor itself (for percentiles). Each added result carries `shloq.site` and
+    `shloq.stat`. A softmax input also gets `floor`: its lowest row maximum less
+    `SOFTMAX_MARGIN + ln(row length)`. Values below it weigh less than e**-8 of a row's mass, so
+    they need no room on the int8 grid; a mask fill of -1e4 or -inf would otherwise be the
+    range (and every real score would round to the same value)."""
     name = "shloq-instrument"
     summary = "Return the min/max (or the values) of every calibrated activation site as extra results."
     values: bool = False
@@ -35,8 +39,11 @@ class InstrumentPass(ModulePass):
                 continue
             value, ip = op.results[0], ir.InsertionPoint(ret)
             stats = [("values", value)] if self.values else [
-                ("min", _reduce_all(value, "stablehlo.minimum", float("inf"), op.location, ip)),
-                ("max", _reduce_all(value, "stablehlo.maximum", float("-inf"), op.location, ip))]
+                ("min", _reduce_all(_finite(value, np.inf, op.location, ip), "stablehlo.minimum", np.inf, op.location, ip)),
+                ("max", _reduce_all(_finite(value, -np.inf, op.location, ip), "stablehlo.maximum", -np.inf,
+                                    op.location, ip))]
+            if "softmax_axis" in site:
+                stats.append(("floor", _softmax_floor(value, site["softmax_axis"], op.location, ip)))
             for stat, result in stats:
                 outputs.append(result)
                 attrs.append(ir.DictAttr.get({"shloq.site": mlir.i64(site["site"]), "shloq.stat": ir.StringAttr.get(stat)}))
@@ -52,13 +59,40 @@ def _result_attrs(func, count):
     return [ir.DictAttr.get({}) for _ in range(count)]
 
 
+SOFTMAX_MARGIN = 8.0
+
+
+def _finite(value, fill: float, loc, ip):
+    """`value` with its non-finite elements replaced by `fill` (they saturate; they have no range)."""
+    shape = mlir.tensor_shape(value.type)
+    finite = ir.Operation.create("stablehlo.is_finite", results=[ir.RankedTensorType.get(shape, ir.IntegerType.get_signless(1))],
+                                 operands=[value], loc=loc, ip=ip)
+    filler = mlir.make_constant(np.full(shape, fill, np.float32), loc, ip)
+    return ir.Operation.create("stablehlo.select", results=[value.type],
+                               operands=[finite.results[0], value, filler.results[0]], loc=loc, ip=ip).results[0]
+
+
+def _softmax_floor(value, axis_size: int, loc, ip):
+    shape = mlir.tensor_shape(value.type)
+    row_max = _reduce(_finite(value, -np.inf, loc, ip), "stablehlo.maximum", -np.inf, [len(shape) - 1], loc, ip)
+    lowest = _reduce_all(row_max, "stablehlo.minimum", np.inf, loc, ip)
+    margin = mlir.make_constant(np.array(SOFTMAX_MARGIN + np.log(axis_size), np.float32), loc, ip)
+    return ir.Operation.create("stablehlo.subtract", results=[lowest.type], operands=[lowest, margin.results[0]],
+                               loc=loc, ip=ip).results[0]
+
+
 def _reduce_all(value, combiner: str, init: float, loc, ip):
     """`stablehlo.reduce` of `value` over every dimension with `combiner`, as a scalar."""
-    rank = len(mlir.tensor_shape(value.type))
+    return _reduce(value, combiner, init, list(range(len(mlir.tensor_shape(value.type)))), loc, ip)
+
+
+def _reduce(value, combiner: str, init: float, dims, loc, ip):
+    shape = mlir.tensor_shape(value.type)
+    result = ir.RankedTensorType.get([n for d, n in enumerate(shape) if d not in dims], ir.F32Type.get())
     scalar = ir.RankedTensorType.get([], ir.F32Type.get())
     init_op = mlir.make_constant(np.array(init, np.float32), loc, ip)
-    reduce = ir.Operation.create("stablehlo.reduce", results=[scalar], operands=[value, init_op.results[0]],
-                                 attributes={"dimensions": ir.DenseI64ArrayAttr.get(list(range(rank)))},
+    reduce = ir.Operation.create("stablehlo.reduce", results=[result], operands=[value, init_op.results[0]],
+                                 attributes={"dimensions": ir.DenseI64ArrayAttr.get(list(dims))},
                                  regions=1, loc=loc, ip=ip)
     body = reduce.regions[0].blocks.append(scalar, scalar)
     with ir.InsertionPoint(body):

@@ -75,6 +75,13 @@ class MarkSitesPass(ModulePass):
             rule = match_rule(rules, op_path, param_path)
             if rule is None:
                 continue
+            if rule.act_qtype is not None and storage_type(rule.act_qtype) not in unit.spec.dtypes:
+                message = f"'{unit.primary.name}' ({unit.spec.litert_op}) has no {rule.act_qtype} LiteRT kernel"
+                if self.strict:
+                    unit.primary.location.emit_error(message)
+                else:
+                    self.warn(unit.primary.location, message + "; it stays float")
+                continue
             for other in plan.add(unit, rule):
                 unit.primary.location.emit_error(
                     f"'{unit.primary.name}' gets {rule.act_qtype} activations but its input from "
@@ -116,6 +123,7 @@ class _SitePlan:
         self.quantized_outputs: set = set()  # (value, dtype) of the output markers
         self.input_markers: dict = {}     # (value, dtype) -> (key, [consumer ops]): only those read it
         self.weight_markers: list = []    # (value, key, consumer op)
+        self.static_markers: list = []    # (constant value, key, [consumer ops])
 
     def new_key(self, **attrs) -> int:
         key = len(self.parent)
@@ -135,6 +143,8 @@ class _SitePlan:
         root = fixed[0] if fixed else roots[0]
         for r in roots:
             self.parent[r] = root
+            if "softmax_axis" in self.attrs[r]:
+                self.attrs[root]["softmax_axis"] = self.attrs[r]["softmax_axis"]
         return root
 
     def add(self, unit: catalogue.Unit, rule: QuantizationRule) -> list:
@@ -158,7 +168,8 @@ class _SitePlan:
                 key, consumers = self.input_markers.setdefault((value, dtype), (self.site_of[(value, dtype)], []))
                 consumers.extend(op for op in unit.ops if value in list(op.operands))
         category = unit.spec.category
-        if category in (Category.CONTRACTION, Category.INDEPENDENT):
+        shared = category in (Category.SHARED, Category.SHARED_ALL)
+        if category in (Category.CONTRACTION, Category.INDEPENDENT) or (shared and not unit.inputs):
             key = self.new_key(kind="activation", dtype=dtype)
         elif category is Category.SHARED:
             key = self.site_of[(unit.inputs[0], dtype)]
@@ -167,6 +178,12 @@ class _SitePlan:
         else:
             scale, zero_point = unit.spec.fixed_qparams[dtype]
             key = self.new_key(kind="fixed", dtype=dtype, scale=scale, zero_point=zero_point)
+        for value in unit.statics:  # calibrated like activations (their values are constant)
+            static_key = key if shared else self.new_key(kind="activation", dtype=dtype)
+            self.static_markers.append((value, static_key, [op for op in unit.ops if value in list(op.operands)]))
+        if unit.spec.name == "softmax":  # calibration keeps the softmax input's range to what matters
+            self.attrs[self.find(self.site_of[(unit.inputs[0], dtype)])]["softmax_axis"] = \
+                mlir.tensor_shape(unit.inputs[0].type)[-1]
         self.site_of[(unit.output, dtype)] = key
         self.output_markers.append((unit.output, key, unit.spec.name))
         self.quantized_outputs.add((unit.output, dtype))
@@ -180,6 +197,12 @@ class _SitePlan:
 
         for (value, _), (key, consumers) in self.input_markers.items():
             marker = _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": "input"})
+            for op in consumers:
+                for i, operand in enumerate(op.operands):
+                    if operand == value:
+                        op.operands[i] = marker.results[0]
+        for value, key, consumers in self.static_markers:
+            marker = _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": "constant"})
             for op in consumers:
                 for i, operand in enumerate(op.operands):
                     if operand == value:

@@ -1,0 +1,211 @@
+"""shloq-recognize: finds decomposed activation functions and rewrites them as the one op they are.
+
+JAX has no GELU or sigmoid op: `gelu(approximate=False)` lowers to ~100 ops of an erfc polynomial
+whose intermediates are huge, and `sigmoid` to `1 / (1 + exp(-x))`. Quantizing such a chain op
+by op is both inaccurate and, for the erfc polynomial, crashes LiteRT. This pass grows, backwards
+from each op, the largest elementwise region with one activation input whose other operands are
+splat constants, evaluates it on probe points, and compares the result with the catalogue's
+`ACTIVATION_FUNCTIONS`. A match is replaced: GELU and hard-swish by a `stablehlo.composite` that
+LiteRT lowers to its int8 kernel (the region becomes its decomposition), sigmoid by
+`stablehlo.logistic`, SiLU by `x * logistic(x)`, leaky ReLU by `max(x, a * x)`. Matching by
+values, not by op spelling, recognises the functions from any exporter.
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import numpy as np
+from litert_converter.mlir import ir, passmanager
+
+from shloq import catalogue, mlir
+from shloq.interpreter import evaluate_op, is_elementwise
+from shloq.passes import ModulePass, register
+
+MAX_REGION_OPS = 400
+PROBES = np.concatenate([np.linspace(-12.0, 12.0, 4801), [-40.0, -20.0, 20.0, 40.0]]).astype(np.float32)
+
+
+@register
+@dataclasses.dataclass
+class RecognizePass(ModulePass):
+    name = "shloq-recognize"
+    summary = "Rewrite decomposed GELU, sigmoid, SiLU, hard-swish and leaky ReLU as single ops or composites."
+
+    def run(self, module):
+        # Common subexpressions first, as the converter will merge them anyway: two identical
+        # reductions of one tensor must be seen as one, or one of them would escape quantization.
+        passmanager.PassManager.parse("builtin.module(cse)").run(module.operation)
+        block = mlir.entry_block(module)
+        counter = itertools.count()
+        ops = [op.operation for op in block.operations]
+        position = {op: i for i, op in enumerate(ops)}
+        replaced = set()
+        for op in ops:
+            _divide_before_keepdims(op)
+        for op in reversed(ops):
+            if op in replaced or not _is_float_elementwise(op):
+                continue
+            found = _match_region(op, position)
+            if found is None:
+                continue
+            region, x, function = found
+            replaced.update(region)
+            _replace(module, region, op, x, function, next(counter))
+        mlir.erase_dead(block)
+
+
+def _divide_before_keepdims(op):
+    """`reshape(reduce(x)) / n` (a mean with keepdims) becomes `reshape(reduce(x) / n)`, the
+    order in which LiteRT's converter fuses the reduce and divide into an integer MEAN."""
+    if op.name != "stablehlo.divide" or catalogue.splat_constant(op.operands[1]) is None:
+        return
+    keep = mlir.producer(op.operands[0])
+    if keep is None or keep.name not in ("stablehlo.reshape", "stablehlo.broadcast_in_dim") or len(
+            mlir.users(keep.results[0])) != 1 or not catalogue.same_elements(keep):
+        return
+    reduced = keep.operands[0]
+    ip, loc = ir.InsertionPoint(op), op.location
+    count = mlir.make_constant(np.full(mlir.tensor_shape(reduced.type), catalogue.splat_constant(op.operands[1]),
+                                       np.float32), loc, ip)
+    divided = ir.Operation.create("stablehlo.divide", results=[reduced.type], operands=[reduced, count.results[0]],
+                                  loc=loc, ip=ip)
+    kept = keep.clone(ip=ip)
+    kept.operands[0] = divided.results[0]
+    op.results[0].replace_all_uses_with(kept.results[0])
+
+
+def _is_float_elementwise(op) -> bool:
+    return is_elementwise(op.name) and len(op.results) == 1 and mlir.is_float_tensor(op.results[0].type)
+
+
+def _splat_static(value) -> bool:
+    """A splat constant, possibly broadcast: the region stays a function of one scalar."""
+    return catalogue.splat_constant(value) is not None
+
+
+def _match_region(last, position):
+    """Grows the region ending at `last`, expanding the latest frontier value first; returns
+    (ops, input value, ActivationFunction) for the first closed one-input region that matches."""
+    region, order = {last}, [last]
+    shape = mlir.tensor_shape(last.results[0].type)
+    while len(region) < MAX_REGION_OPS:
+        frontier = _frontier(region)
+        if frontier is None:
+            return None
+        if len(frontier) == 1 and len(region) > 1 and _closed(region, last):
+            x = frontier[0]
+            function = _identify(order, x, last)
+            if function is not None:
+                return order, x, function
+        producers = [mlir.producer(v) for v in frontier]
+        candidates = [p for p in producers if p is not None and p.name != "stablehlo.constant"
+                      and (is_elementwise(p.name)) and mlir.tensor_shape(p.results[0].type) == shape
+                      and all(_splat_static(v) or _is_activation_like(v) for v in p.operands)]
+        if not candidates:
+            return None
+        grow = max(candidates, key=lambda p: position.get(p, -1))
+        region.add(grow)
+        order.append(grow)
+    return None
+
+
+def _is_activation_like(value) -> bool:
+    """Not a static value: only splat statics may enter a recognised region."""
+    return catalogue.splat_constant(value) is None and mlir.constant_source(value) is None
+
+
+def _frontier(region):
+    """The non-static values the region reads but does not compute (None if a non-splat static
+    operand makes the region more than a scalar function)."""
+    inside = {r for o in region for r in o.results}
+    frontier = []
+    for o in region:
+        for v in o.operands:
+            if v in inside:
+                continue
+            if _splat_static(v):
+                continue
+            if mlir.constant_source(v) is not None:
+                return None
+            if v not in frontier:
+                frontier.append(v)
+    return frontier
+
+
+def _closed(region, last) -> bool:
+    """Only `last`'s result leaves the region."""
+    return all(u in region for o in region if o != last for r in o.results for u in mlir.users(r))
+
+
+def _identify(order, x, last):
+    """Evaluates the region on the probe points and returns the catalogue function it equals.
+    Its ops are elementwise and its statics splats, so it runs on a vector of probes."""
+    values = {x: PROBES}
+    for op in reversed(order):
+        operands = []
+        for v in op.operands:
+            if v not in values:
+                values[v] = np.full(PROBES.shape, catalogue.splat_constant(v), np.float32)
+            operands.append(values[v])
+        with np.errstate(all="ignore"):
+            values[op.results[0]] = evaluate_op(op, operands)[0]
+    got = values[last.results[0]].astype(np.float64)
+    for function in catalogue.ACTIVATION_FUNCTIONS:
+        parameter = function.fit(PROBES.astype(np.float64), got)
+        if parameter is not None:
+            return dataclasses.replace(function, parameter=parameter)
+    return None
+
+
+def _replace(module, region, last, x, function, index):
+    ip, loc = ir.InsertionPoint(last), last.location
+    result_type = last.results[0].type
+
+    def create(op_name, operands, **attributes):
+        return ir.Operation.create(op_name, results=[result_type], operands=operands, attributes=attributes,
+                                   loc=loc, ip=ip).results[0]
+
+    if function.rewrite == "logistic":
+        out = create("stablehlo.logistic", [x])
+    elif function.rewrite == "silu":
+        out = create("stablehlo.multiply", [x, create("stablehlo.logistic", [x])])
+    elif function.rewrite == "leaky_relu":
+        slope = mlir.make_constant(np.full(mlir.tensor_shape(x.type), function.parameter, np.float32), loc, ip)
+        out = create("stablehlo.maximum", [x, create("stablehlo.multiply", [x, slope.results[0]])])
+    else:
+        out = _composite(module, region, last, x, function, index, create)
+    last.results[0].replace_all_uses_with(out)
+
+
+def _composite(module, region, last, x, function, index, create):
+    """A `stablehlo.composite` named as LiteRT's converter expects, whose decomposition is a new
+    private function holding a copy of the region."""
+    name = f"shloq_{function.name}_{index}"
+    with ir.InsertionPoint(module.body):
+        func_type = ir.FunctionType.get([x.type], [last.results[0].type])
+        func = ir.Operation.create("func.func", regions=1, attributes={
+            "sym_name": ir.StringAttr.get(name), "function_type": ir.TypeAttr.get(func_type),
+            "sym_visibility": ir.StringAttr.get("private")}, loc=last.location)
+    body = func.regions[0].blocks.append(x.type)
+    mapping = {x: body.arguments[0]}
+    body_ip = ir.InsertionPoint(body)
+
+    def copy(value):
+        if value in mapping:
+            return mapping[value]
+        producer = mlir.producer(value)
+        operands = [copy(v) for v in producer.operands]
+        clone = producer.clone(ip=body_ip)
+        for i, v in enumerate(operands):
+            clone.operands[i] = v
+        mapping.update(zip(producer.results, clone.results))
+        return mapping[value]
+
+    out = copy(last.results[0])
+    ir.Operation.create("func.return", operands=[out], loc=last.location, ip=body_ip)
+    attributes = {key: (ir.BoolAttr.get(v) if isinstance(v, bool) else ir.StringAttr.get(v))
+                  for key, v in function.composite_attributes.items()}
+    return create("stablehlo.composite", [x], name=ir.StringAttr.get(function.composite),
+                  composite_attributes=ir.DictAttr.get(attributes),
+                  decomposition=ir.FlatSymbolRefAttr.get(name))
