@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import math
+import re
 from typing import Callable
 
 import numpy as np
@@ -567,3 +568,29 @@ def output_channel_axis(op) -> int:
     if op.name == "stablehlo.convolution":
         return stablehlo.ConvDimensionNumbers(op.attributes["dimension_numbers"]).output_feature_dimension
     return len(mlir.tensor_shape(op.results[0].type)) - 1
+
+
+def resize_composite(callee) -> tuple[str, dict] | None:
+    """(composite name, attributes) for JAX's `jax.image.resize` (the private function `_resize`)
+    when it is an NHWC spatial resize LiteRT has a kernel for: nearest, or bilinear upsampling
+    (JAX's bilinear equals RESIZE_BILINEAR with half-pixel centers; downsampling antialiases)."""
+    name = ir.StringAttr(callee.attributes["sym_name"]).value
+    if not re.fullmatch(r"_resize(_\d+)?", name):
+        return None
+    block = callee.regions[0].blocks[0]
+    if len(block.arguments) != 1:
+        return None
+    ret = [op for op in block.operations if op.operation.name == "func.return"][0]
+    n, h, w, c = (list(mlir.tensor_shape(block.arguments[0].type)) + [0] * 4)[:4]
+    out = mlir.tensor_shape(ret.operands[0].type)
+    if len(out) != 4 or len(mlir.tensor_shape(block.arguments[0].type)) != 4 or (out[0], out[3]) != (n, c):
+        return None
+    names = {op.name for op in mlir.walk(callee.operation)}
+    size = np.array(out[1:3], np.int64)
+    if "stablehlo.dot_general" in names:
+        if out[1] < h or out[2] < w:
+            return None
+        return "odml.upsample_bilinear2d", {"size": size, "align_corners": False, "is_nchw_op": False}
+    if "stablehlo.gather" in names:
+        return "tfl.resize_nearest_neighbor", {"size": size, "is_nchw_op": False}
+    return None

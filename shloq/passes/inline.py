@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 from litert_converter.mlir import ir
 
-from shloq import mlir
+from shloq import catalogue, mlir
 from shloq.passes import ModulePass, register
 
 
@@ -13,7 +15,8 @@ from shloq.passes import ModulePass, register
 @dataclasses.dataclass
 class InlinePass(ModulePass):
     name = "shloq-inline"
-    summary = "Inline every func.call into main and drop the private functions left unused."
+    summary = ("Inline every func.call into main and drop the private functions left unused; "
+               "jax.image.resize becomes the LiteRT resize composite.")
 
     def run(self, module):
         funcs = {ir.StringAttr(op.attributes["sym_name"]).value: op for op in module.body.operations
@@ -24,12 +27,41 @@ class InlinePass(ModulePass):
             recursive.location.emit_error(
                 f"recursive call to @{_callee(recursive)} cannot be inlined")
             return
-        while calls := _calls(main.operation):
-            for call in calls:
-                _inline_call(call, funcs[_callee(call)])
+        for call in _calls(main.operation):
+            found = catalogue.resize_composite(funcs[_callee(call)])
+            if found is not None:
+                _to_composite(call, *found)
+        kept = [main] + [funcs[name] for name in _decompositions(main)]
+        for func in kept:
+            while calls := _calls(func.operation):
+                for call in calls:
+                    _inline_call(call, funcs[_callee(call)])
         for func in funcs.values():
-            if func.operation != main.operation and _is_private(func):
+            if func not in kept and _is_private(func):
                 func.operation.erase()
+
+
+def _decompositions(main) -> list[str]:
+    """Functions the composites in main decompose into (they stay)."""
+    return [ir.FlatSymbolRefAttr(op.attributes["decomposition"]).value for op in mlir.walk(main.operation)
+            if op.name == "stablehlo.composite"]
+
+
+def _to_composite(call, name: str, attributes: dict):
+    """Replaces `call` by a `stablehlo.composite` decomposing into the called function."""
+    def attr(value):
+        if isinstance(value, bool):
+            return ir.BoolAttr.get(value)
+        return ir.DenseElementsAttr.get(np.asarray(value))
+
+    composite = ir.Operation.create(
+        "stablehlo.composite", results=[r.type for r in call.results], operands=list(call.operands),
+        attributes={"name": ir.StringAttr.get(name), "decomposition": call.attributes["callee"],
+                    "composite_attributes": ir.DictAttr.get({k: attr(v) for k, v in attributes.items()})},
+        loc=call.location, ip=ir.InsertionPoint(call))
+    for old, new in zip(call.results, composite.results):
+        old.replace_all_uses_with(new)
+    call.erase()
 
 
 def _calls(op) -> list:
