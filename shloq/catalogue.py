@@ -24,7 +24,8 @@ class Category(enum.Enum):
     CONTRACTION = "contraction"  # int8 weights per channel; output site after the fused bias add and ReLU
     INDEPENDENT = "independent"  # output gets its own calibrated scale
     SHARED = "shared"            # output reuses the scale of its activation input (LiteRT requires it)
-    SHARED_ALL = "shared_all"    # all activation inputs and the output use one scale
+    SHARED_ALL = "shared_all"    # all activation inputs and the output use one scale, except inputs
+                                 # with a fixed scale: the converter requantizes those
     FIXED = "fixed"              # output scale fixed by the LiteRT kernel
 
 

@@ -65,7 +65,7 @@ def build_emulator(module, params):
     program = compile_function(func, ids)
     by_result = {ids[op.results[0]]: q for op, q in params.items()}
     integer_ops = {**_integer_contractions(module, params, ids), **_integer_means(module, params, ids),
-                   **_integer_avg_pools(module, params, ids)}
+                   **_integer_avg_pools(module, params, ids), **_requantized_inputs(module, params, ids)}
 
     def site_hook(instr, value):
         return fake_quant(value, by_result[instr.results[0]])
@@ -77,6 +77,23 @@ def build_emulator(module, params):
         return None
 
     return jax.jit(lambda *inputs: program(*inputs, site_hook=site_hook, op_hook=op_hook))
+
+
+def _requantized_inputs(module, params, ids) -> dict:
+    """Shared-scale ops with an input of a fixed scale (catalogue Category.SHARED_ALL), which LiteRT
+    requantizes to the output's scale first: the inputs are rounded onto the output grid."""
+    ops = {}
+    for marker, q_out in params.items():
+        op = mlir.producer(marker.operands[0])
+        if not marker_attrs(marker)["op"].endswith(":requantized") or op is None:
+            continue
+
+        def requantized(env, operands=[ids[v] for v in op.operands], evaluate=op_evaluator(op), q_out=q_out):
+            values = [env[i] for i in operands]
+            return evaluate(*[fake_quant(v, q_out) if jnp.issubdtype(v.dtype, jnp.floating) else v for v in values])
+
+        ops[ids[op.results[0]]] = requantized
+    return ops
 
 
 def _divided_reductions(module, params, reducer: str):
@@ -186,7 +203,7 @@ def _mean_multiplier(s_in: float, s_out: float, count: int) -> tuple[int, int]:
     return int((multiplier << k) // count), shift - k
 
 
-def _multiply_by_quantized_multiplier(x, multiplier, shift):
+def _multiply_by_quantized_multiplier(x, multiplier, shift, half_up: bool = False):
     """TFLite's double-rounding `MultiplyByQuantizedMultiplier(int32 x, multiplier, shift)`
     (kernels/internal/common.h without TFLITE_SINGLE_ROUNDING, which is how LiteRT's wheel is built;
     the single-rounding variant misses ~23% of the convnet's means):
@@ -213,10 +230,11 @@ def _multiply_by_quantized_multiplier(x, multiplier, shift):
     hi = hi + (nudged < lo).astype(jnp.uint32)
     high = ((hi << jnp.uint32(1)) | (nudged >> jnp.uint32(31))).astype(jnp.int32)
     high = jnp.where(negative, -high, high)
-    # gemmlowp RoundingDivideByPOT: arithmetic shift, rounding half away from zero.
+    # gemmlowp RoundingDivideByPOT: arithmetic shift, rounding half away from zero; with
+    # `half_up` (FULLY_CONNECTED's optimized kernel, measured) halves round toward +inf.
     mask = jnp.asarray((1 << right) - 1, jnp.int32)
     remainder = high & mask
-    threshold = (mask >> 1) + (high < 0).astype(jnp.int32)
+    threshold = (mask >> 1) + (0 if half_up else (high < 0).astype(jnp.int32))
     return jnp.right_shift(high, jnp.asarray(right, jnp.int32)) + (remainder > threshold).astype(jnp.int32)
 
 
@@ -267,12 +285,13 @@ def _integer_contractions(module, params, ids) -> dict:
 
         def requantize(env, x_id=ids[op.operands[0]], w_id=ids[op.operands[1]],
                        contract=op_evaluator(op, dtype=np.dtype(np.int32)), q_in=q_in, q_w=q_w, q_out=q_out,
-                       bias_ints=np.asarray(bias_ints, np.int32), multiplier=multiplier, shift=shift, w_shape=w_shape):
+                       bias_ints=np.asarray(bias_ints, np.int32), multiplier=multiplier, shift=shift, w_shape=w_shape,
+                       half_up=op.name == "stablehlo.dot_general"):
             x, w = env[x_id], env[w_id]  # both already on their integer grids (x - zp_in, w)
             x_ints = jnp.round(x / jnp.float32(q_in.scale)).astype(jnp.int32)
             w_ints = jnp.round(w / jnp.asarray(q_w.scale, jnp.float32).reshape(w_shape)).astype(jnp.int32)
             accumulator = contract(x_ints, w_ints) + bias_ints
-            out = _multiply_by_quantized_multiplier(accumulator, multiplier, shift)
+            out = _multiply_by_quantized_multiplier(accumulator, multiplier, shift, half_up=half_up)
             return (out.astype(jnp.float32) * jnp.float32(q_out.scale)).astype(x.dtype)
 
         exact[ids[anchor.results[0]]] = requantize

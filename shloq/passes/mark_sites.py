@@ -169,12 +169,18 @@ class _SitePlan:
                 consumers.extend(op for op in unit.ops if value in list(op.operands))
         category = unit.spec.category
         shared = category in (Category.SHARED, Category.SHARED_ALL)
+        requantized = False
         if category in (Category.CONTRACTION, Category.INDEPENDENT) or (shared and not unit.inputs):
             key = self.new_key(kind="activation", dtype=dtype)
         elif category is Category.SHARED:
             key = self.site_of[(unit.inputs[0], dtype)]
         elif category is Category.SHARED_ALL:
-            key = self.union([self.site_of[(v, dtype)] for v in unit.inputs])
+            # A fixed scale (softmax, tanh) is never imposed on the other inputs: those inputs are
+            # requantized to the shared scale instead.
+            roots = {self.find(self.site_of[(v, dtype)]) for v in unit.inputs}
+            free = [r for r in roots if self.attrs[r]["kind"] != "fixed"]
+            key = self.union(free) if free else self.new_key(kind="activation", dtype=dtype)
+            requantized = len(free) < len(roots)
         else:
             scale, zero_point = unit.spec.fixed_qparams[dtype]
             key = self.new_key(kind="fixed", dtype=dtype, scale=scale, zero_point=zero_point)
@@ -185,7 +191,8 @@ class _SitePlan:
             self.attrs[self.find(self.site_of[(unit.inputs[0], dtype)])]["softmax_axis"] = \
                 mlir.tensor_shape(unit.inputs[0].type)[-1]
         self.site_of[(unit.output, dtype)] = key
-        self.output_markers.append((unit.output, key, unit.spec.name))
+        label = unit.spec.name + (":requantized" if requantized else "")
+        self.output_markers.append((unit.output, key, label))
         self.quantized_outputs.add((unit.output, dtype))
         return boundaries
 
