@@ -65,7 +65,8 @@ def build_emulator(module, params):
     program = compile_function(func, ids)
     by_result = {ids[op.results[0]]: q for op, q in params.items()}
     integer_ops = {**_integer_contractions(module, params, ids), **_integer_means(module, params, ids),
-                   **_integer_avg_pools(module, params, ids), **_requantized_inputs(module, params, ids)}
+                   **_integer_avg_pools(module, params, ids), **_requantized_inputs(module, params, ids),
+                   **_integer_elementwise(module, params, ids)}
 
     def site_hook(instr, value):
         return fake_quant(value, by_result[instr.results[0]])
@@ -77,6 +78,67 @@ def build_emulator(module, params):
         return None
 
     return jax.jit(lambda *inputs: program(*inputs, site_hook=site_hook, op_hook=op_hook))
+
+
+def _operand_qparams(value, params):
+    """The qparams `value` carries: those of the site marker it is, seen through broadcasts and
+    reshapes (LiteRT's ADD/SUB/MUL broadcast the quantized tensor itself)."""
+    op = mlir.producer(value)
+    while op is not None and op.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape"):
+        op = mlir.producer(op.operands[0])
+    return params.get(op) if op is not None else None
+
+
+def _smaller_than_one(real: float) -> tuple[int, int]:
+    """TFLite's QuantizeMultiplierSmallerThanOneExp: `_quantize_multiplier` for reals below 1."""
+    return _quantize_multiplier(real)
+
+
+def _integer_elementwise(module, params, ids) -> dict:
+    """Replace each int8 ADD, SUB and MUL of two quantized tensors by LiteRT's integer kernel.
+
+    ADD/SUB (tensorflow/lite/kernels/add.cc, sub.cc, PrepareGeneralSubOp): each input, less its
+    zero point, is shifted left by 20 and scaled by `s_i / (2 max(s1, s2))`, the two are summed
+    (or subtracted) and the result scaled by `2 max(s1, s2) / (2**20 s_out)`, each scaling a
+    fixed-point `MultiplyByQuantizedMultiplierSmallerThanOneExp`. MUL (mul.cc): the product of the
+    zero-point-corrected inputs is requantized once by `s1 s2 / s_out`. These roundings move
+    outputs by a step against the float formula, which deep chains of them amplify."""
+    exact = {}
+    for op in mlir.entry_block(module).operations:
+        op = op.operation
+        if op.name not in ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply"):
+            continue
+        q1, q2 = (_operand_qparams(v, params) for v in op.operands)
+        out_marker = _output_marker(op)
+        if q1 is None or q2 is None or out_marker not in params:
+            continue
+        q_out = params[out_marker]
+        if any(q.axis is not None or q.dtype != "i8" for q in (q1, q2, q_out)):
+            continue
+        s1, s2, s_out = (float(np.float32(q.scale)) for q in (q1, q2, q_out))
+        if op.name == "stablehlo.multiply":
+            scalings = [_quantize_multiplier(s1 * s2 / s_out)]
+        else:
+            twice_max = 2.0 * max(s1, s2)
+            scalings = [_smaller_than_one(s1 / twice_max), _smaller_than_one(s2 / twice_max),
+                        _smaller_than_one(twice_max / ((1 << 20) * s_out))]
+
+        def integer(env, a_id=ids[op.operands[0]], b_id=ids[op.operands[1]], q1=q1, q2=q2, q_out=q_out,
+                    scalings=scalings, kind=op.name):
+            a, b = env[a_id], env[b_id]
+            a_int = jnp.round(a / jnp.float32(q1.scale)).astype(jnp.int32)  # already less the zero point
+            b_int = jnp.round(b / jnp.float32(q2.scale)).astype(jnp.int32)
+            if kind == "stablehlo.multiply":
+                out = _multiply_by_quantized_multiplier(a_int * b_int, *scalings[0])
+            else:
+                a_scaled = _multiply_by_quantized_multiplier(a_int * (1 << 20), *scalings[0])
+                b_scaled = _multiply_by_quantized_multiplier(b_int * (1 << 20), *scalings[1])
+                total = a_scaled + b_scaled if kind == "stablehlo.add" else a_scaled - b_scaled
+                out = _multiply_by_quantized_multiplier(total, *scalings[2])
+            return (out.astype(jnp.float32) * jnp.float32(q_out.scale)).astype(a.dtype)
+
+        exact[ids[op.results[0]]] = integer
+    return exact
 
 
 def _requantized_inputs(module, params, ids) -> dict:

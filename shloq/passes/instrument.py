@@ -8,7 +8,7 @@ import numpy as np
 from litert_converter.mlir import ir
 
 from shloq import mlir
-from shloq.interpreter import is_site_marker, marker_attrs
+from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.passes import ModulePass, register
 
 
@@ -38,10 +38,19 @@ class InstrumentPass(ModulePass):
             if site["kind"] != "activation":
                 continue
             value, ip = op.results[0], ir.InsertionPoint(ret)
-            stats = [("values", value)] if self.values else [
-                ("min", _reduce_all(_finite(value, np.inf, op.location, ip), "stablehlo.minimum", np.inf, op.location, ip)),
-                ("max", _reduce_all(_finite(value, -np.inf, op.location, ip), "stablehlo.maximum", -np.inf,
-                                    op.location, ip))]
+            constant = evaluate_constant(op.operands[0])
+            if constant is not None:  # a constant operand: its range is known now (and big tables
+                finite = constant[np.isfinite(constant)]  # would be slow to reduce on every batch)
+                lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (np.inf, -np.inf)
+                stats = [("min", mlir.make_constant(np.array(lo, np.float32), op.location, ip).results[0]),
+                         ("max", mlir.make_constant(np.array(hi, np.float32), op.location, ip).results[0])]
+            elif self.values:
+                stats = [("values", value)]
+            else:
+                stats = [("min", _reduce_all(_finite(value, np.inf, op.location, ip), "stablehlo.minimum", np.inf,
+                                             op.location, ip)),
+                         ("max", _reduce_all(_finite(value, -np.inf, op.location, ip), "stablehlo.maximum", -np.inf,
+                                             op.location, ip))]
             if "softmax_axis" in site:
                 stats.append(("floor", _softmax_floor(value, site["softmax_axis"], op.location, ip)))
             for stat, result in stats:
