@@ -322,11 +322,10 @@ def _integer_contractions(module, params, ids) -> dict:
         anchor, bias = op, None
         users = mlir.users(op.results[0])
         if len(users) == 1 and users[0].name == "stablehlo.add":
-            anchor = users[0]
-            bias = evaluate_constant(next(v for v in anchor.operands if v != op.results[0]))
+            bias = evaluate_constant(next(v for v in users[0].operands if v != op.results[0]))
+            anchor = op if bias is None else users[0]
         out_marker = _output_marker(anchor)
-        if x_marker not in params or w_marker not in params or out_marker not in params or (
-                anchor is not op and bias is None):
+        if x_marker not in params or w_marker not in params or out_marker not in params:
             continue
         q_in, q_w, q_out = params[x_marker], params[w_marker], params[out_marker]
         if q_in.dtype != "i8":
@@ -348,7 +347,7 @@ def _integer_contractions(module, params, ids) -> dict:
         def requantize(env, x_id=ids[op.operands[0]], w_id=ids[op.operands[1]],
                        contract=op_evaluator(op, dtype=np.dtype(np.int32)), q_in=q_in, q_w=q_w, q_out=q_out,
                        bias_ints=np.asarray(bias_ints, np.int32), multiplier=multiplier, shift=shift, w_shape=w_shape,
-                       half_up=op.name == "stablehlo.dot_general"):
+                       half_up=op.name == "stablehlo.dot_general" and marker_attrs(w_marker)["kind"] == "weight"):
             x, w = env[x_id], env[w_id]  # both already on their integer grids (x - zp_in, w)
             x_ints = jnp.round(x / jnp.float32(q_in.scale)).astype(jnp.int32)
             w_ints = jnp.round(w / jnp.asarray(q_w.scale, jnp.float32).reshape(w_shape)).astype(jnp.int32)

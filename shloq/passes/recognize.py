@@ -43,6 +43,7 @@ class RecognizePass(ModulePass):
         replaced = set()
         for op in ops:
             _divide_before_keepdims(op)
+            _divide_by_constant_as_multiply(op)
         for op in reversed(ops):
             if op in replaced or not _is_float_elementwise(op):
                 continue
@@ -73,6 +74,24 @@ def _divide_before_keepdims(op):
     kept = keep.clone(ip=ip)
     kept.operands[0] = divided.results[0]
     op.results[0].replace_all_uses_with(kept.results[0])
+
+
+def _divide_by_constant_as_multiply(op):
+    """`x / c` becomes `x * (1 / c)`: LiteRT's int8 MUL rescales once, its DIV takes a reciprocal
+    in fixed point (and aborts on a divisor that quantizes to its zero point). Means and average
+    pools keep their divide, which the converter fuses with the reduction."""
+    if op.name != "stablehlo.divide" or not mlir.is_float_tensor(op.results[0].type):
+        return
+    c = catalogue.splat_constant(op.operands[1])
+    numerator = mlir.producer(op.operands[0])
+    if c is None or c == 0.0 or not np.isfinite(c) or (numerator is not None and numerator.name in (
+            "stablehlo.reduce", "stablehlo.reduce_window", "stablehlo.reshape", "stablehlo.broadcast_in_dim")):
+        return
+    ip, loc = ir.InsertionPoint(op), op.location
+    reciprocal = mlir.make_constant(np.full(mlir.tensor_shape(op.results[0].type), 1.0 / c, np.float32), loc, ip)
+    product = ir.Operation.create("stablehlo.multiply", results=[op.results[0].type],
+                                  operands=[op.operands[0], reciprocal.results[0]], loc=loc, ip=ip)
+    op.results[0].replace_all_uses_with(product.results[0])
 
 
 def _is_float_elementwise(op) -> bool:
