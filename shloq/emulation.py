@@ -64,12 +64,15 @@ def build_emulator(module, params):
     func = mlir.main_func(module)
     program = compile_function(func, ids)
     by_result = {ids[op.results[0]]: q for op, q in params.items()}
+    grid_of = {ids[op.results[0]]: _source_grid(op.operands[0], params) for op in params}
     integer_ops = {**_integer_contractions(module, params, ids), **_integer_means(module, params, ids),
                    **_integer_avg_pools(module, params, ids), **_requantized_inputs(module, params, ids),
                    **_integer_elementwise(module, params, ids)}
 
     def site_hook(instr, value):
-        return fake_quant(value, by_result[instr.results[0]])
+        grid = grid_of[instr.results[0]]
+        q = by_result[instr.results[0]]
+        return fake_quant(value, q) if grid is None else _requantize(value, grid, q)
 
     def op_hook(instr, env):
         result = instr.results[0]
@@ -89,9 +92,34 @@ def _operand_qparams(value, params):
     return params.get(op) if op is not None else None
 
 
-def _smaller_than_one(real: float) -> tuple[int, int]:
-    """TFLite's QuantizeMultiplierSmallerThanOneExp: `_quantize_multiplier` for reals below 1."""
-    return _quantize_multiplier(real)
+_SAME_GRID = ("stablehlo.broadcast_in_dim", "stablehlo.reshape", "stablehlo.transpose", "stablehlo.slice",
+              "stablehlo.maximum", "stablehlo.minimum", "stablehlo.clamp")
+
+
+def _source_grid(value, params):
+    """The qparams of the site `value` was computed from by ops that keep values on its grid
+    (shape ops, ReLU/clip against constants), else None."""
+    op = mlir.producer(value)
+    while op is not None and op.name in _SAME_GRID:
+        active = [v for v in op.operands if evaluate_constant(v) is None]
+        if len(active) != 1:
+            return None
+        op = mlir.producer(active[0])
+    return params.get(op) if op is not None else None
+
+
+def _requantize(value, q_from: SiteQParams, q_to: SiteQParams):
+    """`value` (on `q_from`'s grid) moved to `q_to`'s as LiteRT's integer kernels do it (QUANTIZE
+    between int8 scales, RELU, requantizing inputs): `MultiplyByQuantizedMultiplier` by
+    `s_from / s_to`, not a float rounding. Falls back to `fake_quant` off the int8 per-tensor case."""
+    if q_from == q_to:
+        return value
+    if any(q.axis is not None or q.dtype != "i8" for q in (q_from, q_to)):
+        return fake_quant(value, q_to)
+    multiplier, shift = _quantize_multiplier(float(np.float32(q_from.scale)) / float(np.float32(q_to.scale)))
+    ints = jnp.round(value / jnp.float32(q_from.scale)).astype(jnp.int32)
+    return _dequantize(_multiply_by_quantized_multiplier(ints, multiplier, shift) + q_to.zero_point, q_to,
+                       value.dtype)
 
 
 def _integer_elementwise(module, params, ids) -> dict:
@@ -120,8 +148,8 @@ def _integer_elementwise(module, params, ids) -> dict:
             scalings = [_quantize_multiplier(s1 * s2 / s_out)]
         else:
             twice_max = 2.0 * max(s1, s2)
-            scalings = [_smaller_than_one(s1 / twice_max), _smaller_than_one(s2 / twice_max),
-                        _smaller_than_one(twice_max / ((1 << 20) * s_out))]
+            scalings = [_quantize_multiplier(s1 / twice_max), _quantize_multiplier(s2 / twice_max),
+                        _quantize_multiplier(twice_max / ((1 << 20) * s_out))]
 
         def integer(env, a_id=ids[op.operands[0]], b_id=ids[op.operands[1]], q1=q1, q2=q2, q_out=q_out,
                     scalings=scalings, kind=op.name):
@@ -150,9 +178,14 @@ def _requantized_inputs(module, params, ids) -> dict:
         if not marker_attrs(marker)["op"].endswith(":requantized") or op is None:
             continue
 
-        def requantized(env, operands=[ids[v] for v in op.operands], evaluate=op_evaluator(op), q_out=q_out):
+        grids = [_source_grid(v, params) for v in op.operands]
+
+        def requantized(env, operands=[ids[v] for v in op.operands], evaluate=op_evaluator(op), q_out=q_out,
+                        grids=grids):
             values = [env[i] for i in operands]
-            return evaluate(*[fake_quant(v, q_out) if jnp.issubdtype(v.dtype, jnp.floating) else v for v in values])
+            return evaluate(*[v if not jnp.issubdtype(v.dtype, jnp.floating) else
+                              fake_quant(v, q_out) if grid is None else _requantize(v, grid, q_out)
+                              for v, grid in zip(values, grids)])
 
         ops[ids[op.results[0]]] = requantized
     return ops
