@@ -12,7 +12,7 @@ import numpy as np
 from litert_converter.mlir import ir
 
 from shloq import litert, mlir
-from shloq.calibration import Stats, accumulate, result_stats
+from shloq.calibration import Stats, accumulate, clip_mask_ranges, result_stats
 from shloq.emulation import build_emulator, output_steps, site_params
 from shloq.errors import InputError, PassError, UnsupportedOpError
 from shloq.files import write_atomically
@@ -256,10 +256,11 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
         if stats.fingerprint and stats.fingerprint != fingerprint:
             raise InputError("these stats were calibrated on another model or other rules (site layout differs); "
                              "calibrate again with the same model, params structure and rules")
-        params_by_site = site_params(module, stats.sites)
+        ranges = clip_mask_ranges(module, stats.sites)
+        params_by_site = site_params(module, ranges)
         emulator = build_emulator(module, params_by_site)
         steps = output_steps(module, params_by_site)
-        _warn(run_pipeline(module, [QuantizePass(ranges=stats.sites)] + ([IntegerIOPass()] if integer_io else [])))
+        _warn(run_pipeline(module, [QuantizePass(ranges=ranges)] + ([IntegerIOPass()] if integer_io else [])))
         text = module.operation.get_asm(enable_debug_info=True)
     tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
     return LiteRTModel(tflite, text, emulator, source, steps)

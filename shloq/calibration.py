@@ -124,3 +124,71 @@ def check_batch(batch, input_specs, index):
                                    f"the model takes {np.dtype(dtype).name}{list(shape)}")
         checked.append(arr)
     return checked
+
+
+def clip_mask_ranges(module, ranges: dict) -> dict:
+    """Clips the range of additive attention masks to what can still move the masked sum.
+
+    `scores + mask` feeding a softmax saturates at its own calibrated minimum `lo`, so mask values
+    below `lo - max(scores)` all give the same result: the mask's range stops there. Left at
+    -1e4, the mask's scale (~39) dwarfs the sum's (~0.2), LiteRT's int8 ADD overflows on it
+    (masked scores come out at the top of the range) and the emulation cannot follow. Only sites
+    used by nothing but such additions are clipped."""
+    from shloq import mlir
+    from shloq.interpreter import is_site_marker, marker_attrs
+
+    block = mlir.entry_block(module)
+    markers = [op.operation for op in block.operations if is_site_marker(op.operation)]
+    site_of = {m.results[0]: marker_attrs(m)["site"] for m in markers}
+    bounds: dict[int, float] = {}
+    blocked: set[int] = set()
+    for marker in markers:
+        site = site_of[marker.results[0]]
+        for use in _through_broadcasts(marker.results[0]):
+            out = mlir.users(use.results[0]) if len(use.results) == 1 else []
+            other = [v for v in use.operands if _site_through_broadcasts(v, site_of) not in (None, site)]
+            if (use.name != "stablehlo.add" or len(out) != 1 or not is_site_marker(out[0])
+                    or "softmax_axis" not in marker_attrs(out[0]) or len(other) != 1):
+                blocked.add(site)
+                continue
+            out_site, other_site = marker_attrs(out[0])["site"], _site_through_broadcasts(other[0], site_of)
+            if out_site not in ranges or other_site not in ranges:
+                blocked.add(site)
+                continue
+            floor = ranges[out_site][0] - ranges[other_site][1]
+            bounds[site] = min(bounds.get(site, floor), floor)
+    clipped = dict(ranges)
+    for site, floor in bounds.items():
+        if site not in blocked and site in clipped and clipped[site][0] < floor:
+            clipped[site] = (floor, max(clipped[site][1], floor))
+    return clipped
+
+
+def _through_broadcasts(value) -> list:
+    """The ops using `value`, looking through broadcasts, reshapes and their (shared) markers."""
+    from shloq.interpreter import is_site_marker
+
+    found = []
+    for op in _users(value):
+        if op.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape") or is_site_marker(op):
+            found.extend(_through_broadcasts(op.results[0]))
+        else:
+            found.append(op)
+    return found
+
+
+def _users(value):
+    from shloq import mlir
+
+    return mlir.users(value)
+
+
+def _site_through_broadcasts(value, site_of):
+    from shloq import mlir
+
+    while value not in site_of:
+        op = mlir.producer(value)
+        if op is None or op.name not in ("stablehlo.broadcast_in_dim", "stablehlo.reshape"):
+            return None
+        value = op.operands[0]
+    return site_of[value]
