@@ -47,11 +47,12 @@ class InstrumentPass(ModulePass):
             elif self.values:
                 stats = [("values", value)]
             else:
-                stats = [("min", _reduce_all(_finite(value, np.inf, op.location, ip), "stablehlo.minimum", np.inf,
-                                             op.location, ip)),
+                # A softmax input keeps its -inf (masked) values: they make the floor below the range.
+                low = _not_nan(value, op.location, ip) if "softmax_axis" in site else _finite(value, np.inf, op.location, ip)
+                stats = [("min", _reduce_all(low, "stablehlo.minimum", np.inf, op.location, ip)),
                          ("max", _reduce_all(_finite(value, -np.inf, op.location, ip), "stablehlo.maximum", -np.inf,
                                              op.location, ip))]
-            if "softmax_axis" in site:
+            if "softmax_axis" in site and constant is None:  # a mask fill constant has no row maximum to keep
                 stats.append(("floor", _softmax_floor(value, site["softmax_axis"], op.location, ip)))
             for stat, result in stats:
                 outputs.append(result)
@@ -79,6 +80,18 @@ def _finite(value, fill: float, loc, ip):
     filler = mlir.make_constant(np.full(shape, fill, np.float32), loc, ip)
     return ir.Operation.create("stablehlo.select", results=[value.type],
                                operands=[finite.results[0], value, filler.results[0]], loc=loc, ip=ip).results[0]
+
+
+def _not_nan(value, loc, ip):
+    """`value` with NaNs replaced by +inf (ignored by a minimum)."""
+    shape = mlir.tensor_shape(value.type)
+    is_number = ir.Operation.create("stablehlo.compare", results=[ir.RankedTensorType.get(shape, ir.IntegerType.get_signless(1))],
+                                    operands=[value, value], attributes={
+                                        "comparison_direction": ir.Attribute.parse("#stablehlo<comparison_direction EQ>")},
+                                    loc=loc, ip=ip)
+    filler = mlir.make_constant(np.full(shape, np.inf, np.float32), loc, ip)
+    return ir.Operation.create("stablehlo.select", results=[value.type],
+                               operands=[is_number.results[0], value, filler.results[0]], loc=loc, ip=ip).results[0]
 
 
 def _softmax_floor(value, axis_size: int, loc, ip):

@@ -38,12 +38,13 @@ class RecognizePass(ModulePass):
         passmanager.PassManager.parse("builtin.module(cse)").run(module.operation)
         block = mlir.entry_block(module)
         counter = itertools.count()
+        for op in [op.operation for op in block.operations]:
+            _divide_before_keepdims(op)
+            _divide_by_constant_as_multiply(op)
+        mlir.erase_dead(block)  # the replaced divides, which would keep regions from closing
         ops = [op.operation for op in block.operations]
         position = {op: i for i, op in enumerate(ops)}
         replaced = set()
-        for op in ops:
-            _divide_before_keepdims(op)
-            _divide_by_constant_as_multiply(op)
         for op in reversed(ops):
             if op in replaced or not _is_float_elementwise(op):
                 continue
