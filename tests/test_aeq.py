@@ -5,6 +5,10 @@ Both quantize the same model with the same calibration batches: shloq from the e
 (`recipe.static_wi8_ai8()`, see aeq_oracle.py). Both run on LiteRT's builtin kernels; SQNR is against
 the float JAX function on the test inputs. shloq must be at least as accurate. When AEQ fails or
 crashes (it runs in a child process), that is recorded and shloq only has to convert.
+
+shloq calibrates with `method="minmax"` here: the zoo's calibration sets are 16 batches of 2-8
+samples, whose batch extremes averaged (the default, as in Qwix) give ranges narrow enough to clip
+test data (measured: mobilenet_v3_block 22.5 dB with the default vs 32.8 with minmax; AEQ 25.8).
 """
 import warnings
 
@@ -44,7 +48,7 @@ def test_shloq_at_least_as_accurate_as_aeq(name):
     strict_error, loose_note, shloq_sqnr = None, "", None
     try:
         rules = [shloq.QuantizationRule()]
-        stats = shloq.calibrate(exported, rules, params, calibration, progress=False)
+        stats = shloq.calibrate(exported, rules, params, calibration, method="minmax", progress=False)
         try:
             model = shloq.convert(exported, rules, params, stats, strict=True)
             shloq_sqnr = sqnr_db(reference, np.concatenate([np.asarray(model(x)) for x in tests]))
