@@ -172,8 +172,9 @@ def mark_sites(module, rules, strict: bool, warn: bool = True, param_args: str =
     try:
         notes = run_pipeline(module, [MarkSitesPass(strict=strict, rules=rules, param_args=param_args)])
     except PassError as err:
-        if all(UNSUPPORTED in m for _, _, m in err.diagnostics):
-            raise UnsupportedOpError([(m.split("'")[1], mlir.describe(loc)) for _, loc, m in err.diagnostics]) from None
+        if all(UNSUPPORTED in m or m.startswith("'") and "LiteRT" in m for _, _, m in err.diagnostics):
+            raise UnsupportedOpError([(m.split("'")[1], mlir.describe(loc)) for _, loc, m in err.diagnostics],
+                                     [m.split("' ", 1)[1] for _, _, m in err.diagnostics]) from None
         raise
     if warn:
         _warn(notes)

@@ -5,8 +5,10 @@
 // CHECK-NOT: shloq.site = 1 : i64, shloq.stat
 // CHECK-NOT: shloq.site = 2 : i64, shloq.stat
 // CHECK: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0)
-// CHECK: stablehlo.reduce(%[[X]]
-// CHECK: stablehlo.reduce(%[[X]]
+// CHECK: %[[XS:.*]] = stablehlo.select %{{.*}}, %[[X]], %{{.*}}
+// CHECK: stablehlo.reduce(%[[XS]]
+// CHECK: %[[XS2:.*]] = stablehlo.select %{{.*}}, %[[X]], %{{.*}}
+// CHECK: stablehlo.reduce(%[[XS2]]
 // CHECK-NOT: stablehlo.reduce
 // CHECK: return
 func.func @main(%x: tensor<4xf32>) -> (tensor<2xf32> {jax.result_info = "out"}) {

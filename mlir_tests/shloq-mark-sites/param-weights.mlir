@@ -27,7 +27,13 @@ func.func @main(%x: tensor<2x4xf32>, %w: tensor<4x3xf32>, %b: tensor<3xf32>, %me
   return %8 : tensor<2x3xf32>
 }
 
-// A parameter that varies along a non-channel dimension is not a per-channel shift: no fusion, so the add is
-// outside the catalogue (an activation plus a static tensor) and strict mode refuses it.
-// RUN: not shloq-opt -p 'shloq-mark-sites{param_args="1,2"}' %S/Inputs/row-shift.mlir 2>&1 | FileCheck %s --check-prefix=ROW
-// ROW: error: 'stablehlo.add' is not in shloq's op catalogue
+// A parameter that varies along a non-channel dimension is not a per-channel shift: no fusion, so the dense is a
+// unit of its own and the add is an add unit whose static operand (the broadcast parameter) gets its own marker.
+// RUN: shloq-opt --verify-diagnostics -p 'shloq-mark-sites{param_args="1,2"}' %S/Inputs/row-shift.mlir | FileCheck %s --check-prefix=ROW
+// ROW-LABEL: func.func @main
+// ROW: %[[D:.*]] = stablehlo.dot_general
+// ROW-NEXT: %[[DM:.*]] = stablehlo.custom_call @shloq.site(%[[D]]) {{{.*}}shloq.op = "dense", shloq.site = 3 : i64}
+// ROW-NEXT: %[[B:.*]] = stablehlo.broadcast_in_dim %arg2
+// ROW-NEXT: %[[BM:.*]] = stablehlo.custom_call @shloq.site(%[[B]]) {{{.*}}shloq.kind = "activation", shloq.op = "constant", shloq.site = 1 : i64}
+// ROW-NEXT: %[[A:.*]] = stablehlo.add %[[DM]], %[[BM]]
+// ROW-NEXT: stablehlo.custom_call @shloq.site(%[[A]]) {{{.*}}shloq.op = "add", shloq.site = 4 : i64}

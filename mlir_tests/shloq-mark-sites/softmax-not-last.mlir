@@ -1,7 +1,20 @@
-// A softmax over a dimension other than the last is no LiteRT SOFTMAX: strict mode refuses it rather than
-// leaving it float (the pattern's ops are outside the catalogue one by one).
-// RUN: not shloq-opt -p shloq-mark-sites %s 2>&1 | FileCheck %s
-// CHECK: error: 'stablehlo.divide' is not in shloq's op catalogue
+// A softmax over a dimension other than the last is no LiteRT SOFTMAX: no fixed-scale unit; its ops are quantized
+// one by one (REDUCE_MAX, SUB, EXP, SUM, DIV) and its input carries no shloq.softmax_axis.
+// RUN: shloq-opt --verify-diagnostics -p shloq-mark-sites %s | FileCheck %s
+// CHECK-LABEL: func.func @main
+// CHECK-NOT: shloq.kind = "fixed"
+// CHECK-NOT: shloq.softmax_axis
+// CHECK: stablehlo.reduce({{.*}}) applies stablehlo.maximum
+// CHECK-NEXT: stablehlo.custom_call @shloq.site({{.*}}shloq.op = "reduce_max", shloq.site = 0 : i64}
+// CHECK: stablehlo.subtract
+// CHECK-NEXT: stablehlo.custom_call @shloq.site({{.*}}shloq.op = "subtract", shloq.site = 1 : i64}
+// CHECK-NEXT: stablehlo.exponential
+// CHECK-NEXT: stablehlo.custom_call @shloq.site({{.*}}shloq.op = "exp", shloq.site = 2 : i64}
+// CHECK-NEXT: stablehlo.reduce({{.*}}) applies stablehlo.add
+// CHECK-NEXT: stablehlo.custom_call @shloq.site({{.*}}shloq.op = "sum", shloq.site = 3 : i64}
+// CHECK: %[[D:.*]] = stablehlo.divide
+// CHECK-NEXT: %[[O:.*]] = stablehlo.custom_call @shloq.site(%[[D]]) {{{.*}}shloq.kind = "activation", shloq.op = "divide", shloq.site = 4 : i64}
+// CHECK-NEXT: return %[[O]]
 func.func @main(%x: tensor<3x4xf32>) -> tensor<3x4xf32> {
   %ninf = stablehlo.constant dense<0xFF800000> : tensor<f32>
   %zero = stablehlo.constant dense<0.0> : tensor<f32>

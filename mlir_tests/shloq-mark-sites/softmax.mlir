@@ -1,8 +1,9 @@
-// The 7-op softmax pattern is one unit with a fixed output site: scale 1/256, zero point -128, and no markers inside.
+// The 7-op softmax pattern is one unit with a fixed output site: scale 1/256, zero point -128, and no markers inside;
+// its input marker carries shloq.softmax_axis (the size of the normalized last dimension) for calibration.
 // RUN: shloq-opt --split-input-file -p shloq-mark-sites %s | FileCheck %s
 
 // CHECK-LABEL: func.func @main
-// CHECK: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64}
+// CHECK: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64, shloq.softmax_axis = 4 : i64}
 // CHECK-NEXT: stablehlo.reduce(%[[X]] init: %{{.*}}) applies stablehlo.maximum
 // CHECK-NEXT: stablehlo.broadcast_in_dim
 // CHECK-NEXT: stablehlo.subtract %[[X]]
@@ -28,7 +29,7 @@ func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 // -----
 // jax.nn.softmax's variant with max(-inf, reduce_max(x)) (stop_gradient of the shift) is recognised as well.
 // CHECK-LABEL: func.func @main
-// CHECK: stablehlo.custom_call @shloq.site(%arg0) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64}
+// CHECK: stablehlo.custom_call @shloq.site(%arg0) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64, shloq.softmax_axis = 4 : i64}
 // CHECK-NOT: stablehlo.custom_call
 // CHECK: %[[D:.*]] = stablehlo.divide
 // CHECK-NEXT: %[[O:.*]] = stablehlo.custom_call @shloq.site(%[[D]]) {shloq.dtype = "i8", shloq.kind = "fixed", shloq.op = "softmax", shloq.scale = 3.906250e-03 : f32, shloq.site = 1 : i64, shloq.zero_point = -128 : i64}

@@ -27,15 +27,23 @@ class InlinePass(ModulePass):
             recursive.location.emit_error(
                 f"recursive call to @{_callee(recursive)} cannot be inlined")
             return
-        for call in _calls(main.operation):
-            found = catalogue.resize_composite(funcs[_callee(call)])
-            if found is not None:
-                _to_composite(call, *found)
+        flat: set[str] = set()
+
+        def flatten(name):
+            """Callees first, so that a resize is recognised (by running it) on a flat body."""
+            for call in _calls(funcs[name].operation):
+                callee = _callee(call)
+                if callee not in flat:
+                    flatten(callee)
+                found = catalogue.resize_composite(funcs[callee])
+                if found is not None:
+                    _to_composite(call, *found)
+                else:
+                    _inline_call(call, funcs[callee])
+            flat.add(name)
+
+        flatten(ir.StringAttr(main.attributes["sym_name"]).value)
         kept = [main] + [funcs[name] for name in _decompositions(main)]
-        for func in kept:
-            while calls := _calls(func.operation):
-                for call in calls:
-                    _inline_call(call, funcs[_callee(call)])
         for func in funcs.values():
             if func not in kept and _is_private(func):
                 func.operation.erase()

@@ -75,8 +75,11 @@ class MarkSitesPass(ModulePass):
             rule = match_rule(rules, op_path, param_path)
             if rule is None:
                 continue
-            if rule.act_qtype is not None and storage_type(rule.act_qtype) not in unit.spec.dtypes:
-                message = f"'{unit.primary.name}' ({unit.spec.litert_op}) has no {rule.act_qtype} LiteRT kernel"
+            dtype = storage_type(rule.act_qtype) if rule.act_qtype else None
+            obstacle = catalogue.int16_obstacle(unit) if dtype == "i16" else None
+            if dtype is not None and (dtype not in unit.spec.dtypes or obstacle):
+                message = f"'{unit.primary.name}' ({unit.spec.litert_op}) " + (
+                    obstacle or f"has no {rule.act_qtype} LiteRT kernel")
                 if self.strict:
                     unit.primary.location.emit_error(message)
                 else:

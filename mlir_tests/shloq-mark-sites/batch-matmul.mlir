@@ -1,0 +1,28 @@
+// A dot_general between two activations (attention's q.k and p.v) is a BATCH_MATMUL unit: both inputs get markers
+// and the output its own site; no weight marker.
+// RUN: shloq-opt --split-input-file --verify-diagnostics -p shloq-mark-sites %s | FileCheck %s
+
+// Batched over dim 0, contracting the last dims (q . k^T).
+// CHECK-LABEL: func.func @main
+// CHECK-DAG: %[[K:.*]] = stablehlo.custom_call @shloq.site(%arg1) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 1 : i64}
+// CHECK-DAG: %[[Q:.*]] = stablehlo.custom_call @shloq.site(%arg0) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64}
+// CHECK: %[[D:.*]] = stablehlo.dot_general %[[Q]], %[[K]], batching_dims = [0] x [0], contracting_dims = [2] x [2]
+// CHECK-NEXT: %[[O:.*]] = stablehlo.custom_call @shloq.site(%[[D]]) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "batch_matmul", shloq.site = 2 : i64}
+// CHECK-NEXT: return %[[O]]
+// CHECK-NOT: shloq.kind = "weight"
+func.func @main(%q: tensor<2x3x4xf32>, %k: tensor<2x5x4xf32>) -> tensor<2x3x5xf32> {
+  %0 = stablehlo.dot_general %q, %k, batching_dims = [0] x [0], contracting_dims = [2] x [2] : (tensor<2x3x4xf32>, tensor<2x5x4xf32>) -> tensor<2x3x5xf32>
+  return %0 : tensor<2x3x5xf32>
+}
+
+// -----
+// x . x^T: one input marker, read as both operands.
+// CHECK-LABEL: func.func @main
+// CHECK-NEXT: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64}
+// CHECK-NEXT: %[[D:.*]] = stablehlo.dot_general %[[X]], %[[X]], contracting_dims = [1] x [1]
+// CHECK-NEXT: %[[O:.*]] = stablehlo.custom_call @shloq.site(%[[D]]) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "batch_matmul", shloq.site = 1 : i64}
+// CHECK-NEXT: return %[[O]]
+func.func @main(%x: tensor<3x4xf32>) -> tensor<3x3xf32> {
+  %0 = stablehlo.dot_general %x, %x, contracting_dims = [1] x [1] : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
