@@ -9,7 +9,7 @@
 // CHECK-NEXT: %[[YQ:.*]] = stablehlo.uniform_quantize %arg1 : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 1.000000e-01:-3>>
 // CHECK-NEXT: %[[Y:.*]] = stablehlo.uniform_dequantize %[[YQ]]
 // CHECK-NEXT: %[[S:.*]] = stablehlo.sine %arg1
-// WARN: float-input.mlir:[[# @LINE + 3]]:{{[0-9]+}}: warning: input '' stays float: it is not quantized once for all its uses
+// WARN: float-input.mlir:[[# @LINE + 3]]:{{[0-9]+}}: warning: input 1 stays float: it is not quantized once for all its uses
 func.func @main(%x: tensor<4xf32>,
                 // expected-warning @below {{stays float: it is not quantized once for all its uses}}
                 %y: tensor<4xf32>) -> tensor<4xf32> {
@@ -31,8 +31,8 @@ func.func @main(%x: tensor<4xf32>,
 // CHECK-NEXT: %[[A:.*]] = stablehlo.uniform_quantize %arg0 : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 1.000000e-01>>
 // CHECK-NEXT: %[[B:.*]] = stablehlo.uniform_quantize %arg0 : (tensor<4xf32>) -> tensor<4x!quant.uniform<i16:f32, 1.000000e-03>>
 // CHECK-NEXT: return %[[A]], %[[B]]
-// WARN: float-input.mlir:[[# @LINE + 1]]:{{[0-9]+}}: warning: input '' stays float
-func.func @main(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) { // expected-warning {{input '' stays float}}
+// WARN: float-input.mlir:[[# @LINE + 1]]:{{[0-9]+}}: warning: input 0 stays float
+func.func @main(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) { // expected-warning {{input 0 stays float}}
   %0 = stablehlo.uniform_quantize %x : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
   %1 = stablehlo.uniform_dequantize %0 : (tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4xf32>
   %2 = stablehlo.uniform_quantize %x : (tensor<4xf32>) -> tensor<4x!quant.uniform<i16:f32, 0.001>>

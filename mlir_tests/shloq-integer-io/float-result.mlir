@@ -26,7 +26,7 @@ func.func @main(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xi1
 // An input returned as it is: both the input and the result stay float, with a warning for each.
 // CHECK-LABEL: func.func @main(%arg0: tensor<4xf32>) -> tensor<4xf32> {
 // CHECK-NEXT: return %arg0 : tensor<4xf32>
-// expected-warning @below {{input '' stays float}}
+// expected-warning @below {{input 0 stays float}}
 func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> { // expected-warning {{result 0 stays float}}
   return %x : tensor<4xf32>
 }

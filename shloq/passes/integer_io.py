@@ -23,7 +23,7 @@ class IntegerIOPass(ModulePass):
     def run(self, module):
         func = mlir.main_func(module)
         block = mlir.entry_block(module)
-        for arg in block.arguments:
+        for i, arg in enumerate(block.arguments):
             consumers = mlir.users(arg)
             if len(consumers) == 1 and consumers[0].name == "stablehlo.uniform_quantize":
                 quantize = consumers[0]
@@ -31,7 +31,7 @@ class IntegerIOPass(ModulePass):
                 quantize.results[0].replace_all_uses_with(arg)
                 quantize.erase()
             elif mlir.is_float_tensor(arg.type) and consumers:
-                self.warn(arg.location, f"input {mlir.location_name(arg.location)!r} stays float: "
+                self.warn(arg.location, f"input {mlir.location_name(arg.location) or i!r} stays float: "
                           "it is not quantized once for all its uses")
         ret = [op.operation for op in block.operations if op.operation.name == "func.return"][0]
         for i, value in enumerate(ret.operands):

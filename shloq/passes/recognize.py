@@ -201,7 +201,9 @@ def _replace(module, region, last, x, function, index):
 def _composite(module, region, last, x, function, index, create):
     """A `stablehlo.composite` named as LiteRT's converter expects, whose decomposition is a new
     private function holding a copy of the region."""
-    name = f"shloq_{function.name}_{index}"
+    taken = {ir.StringAttr(op.attributes["sym_name"]).value for op in module.body.operations
+             if "sym_name" in op.attributes}
+    name = next(n for i in itertools.count(index) if (n := f"shloq_{function.name}_{i}") not in taken)
     with ir.InsertionPoint(module.body):
         func_type = ir.FunctionType.get([x.type], [last.results[0].type])
         func = ir.Operation.create("func.func", regions=1, attributes={
