@@ -311,6 +311,9 @@ def _match_contraction(op, graph):
     w_index, w_axis, channel_axis = found
     if any(not varying_dims(v) <= {channel_axis} for v in shifts):
         return None
+    if mlir.tensor_shape(cur.results[0].type)[channel_axis] > 1 and any(
+            splat_constant(v) not in (None, 0.0) for v in shifts):
+        return None  # LiteRT's converter quantizes a splat bias with channel 0's scale only: an ADD of its own
     weight = cur.operands[w_index]
     spec = SPECS["conv" if cur.name == "stablehlo.convolution" else "dense"]
     return Unit(spec, list(reversed(ops)), [cur.operands[0]], op.results[0],

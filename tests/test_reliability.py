@@ -107,3 +107,18 @@ def test_artifacts_are_byte_identical_across_runs_and_processes():
     assert all(r.returncode == 0 for r in runs), runs[0].stderr[-2000:]
     digests = [line for r in runs for line in r.stdout.strip().splitlines()[-2:]]
     assert len(digests) == 4 and len(set(digests)) == 1, digests
+
+
+def test_splat_bias_is_right_in_litert():
+    """Fuzz seed 270's family (scripts/fuzz_repros/fixed/splat_bias_wrong_in_litert.py): a bias with one
+    value in every channel was quantized by the converter with channel 0's scale only."""
+    rng = np.random.default_rng(0)
+    params = {"w": rng.normal(size=(4, 4)).astype(np.float32), "b": np.full(4, 3.0, np.float32)}
+    batches = [((rng.normal(size=(2, 4)) * 0.3).astype(np.float32),) for _ in range(3)]
+    exported = jax.export.export(jax.jit(lambda p, x: x @ p["w"] + p["b"]))(params, batches[0][0])
+    rules = [shloq.QuantizationRule()]
+    stats = shloq.calibrate(exported, rules, params, batches, progress=False)
+    model = shloq.convert(exported, rules, params, stats, strict=True)
+    x = batches[0][0]
+    np.testing.assert_allclose(model(x), np.asarray(model.emulate(x)), atol=model.output_steps[0] * 1.001)
+    np.testing.assert_allclose(model(x), x @ params["w"] + params["b"], atol=0.25)
