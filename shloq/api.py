@@ -24,7 +24,7 @@ from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.inline import InlinePass
 from shloq.passes.instrument import InstrumentPass
 from shloq.passes.integer_io import IntegerIOPass
-from shloq.passes.mark_sites import UNSUPPORTED, MarkSitesPass
+from shloq.passes.mark_sites import MarkSitesPass, refusal
 from shloq.passes.quantize import QuantizePass
 from shloq.passes.recognize import RecognizePass
 from shloq.rules import QuantizationRule
@@ -172,9 +172,10 @@ def mark_sites(module, rules, strict: bool, warn: bool = True, param_args: str =
     try:
         notes = run_pipeline(module, [MarkSitesPass(strict=strict, rules=rules, param_args=param_args)])
     except PassError as err:
-        if all(UNSUPPORTED in m or m.startswith("'") and "LiteRT" in m for _, _, m in err.diagnostics):
-            raise UnsupportedOpError([(m.split("'")[1], mlir.describe(loc)) for _, loc, m in err.diagnostics],
-                                     [m.split("' ", 1)[1] for _, _, m in err.diagnostics]) from None
+        refused = [refusal(m) for _, _, m in err.diagnostics]
+        if all(refused):
+            raise UnsupportedOpError([(op, mlir.describe(loc)) for (op, _), (_, loc, _) in zip(refused, err.diagnostics)],
+                                     [reason for _, reason in refused]) from None
         raise
     if warn:
         _warn(notes)

@@ -10,7 +10,9 @@ import numpy as np
 from litert_converter.mlir import ir
 from tqdm.auto import tqdm
 
+from shloq import mlir
 from shloq.errors import CalibrationError, InputError
+from shloq.interpreter import is_site_marker, marker_attrs, marker_behind
 
 METHODS = ("minmax", "average_minmax", "percentile")
 
@@ -134,24 +136,19 @@ def clip_mask_ranges(module, ranges: dict) -> dict:
     -1e4, the mask's scale (~39) dwarfs the sum's (~0.2), LiteRT's int8 ADD overflows on it
     (masked scores come out at the top of the range) and the emulation cannot follow. Only sites
     used by nothing but such additions are clipped."""
-    from shloq import mlir
-    from shloq.interpreter import is_site_marker, marker_attrs
-
-    block = mlir.entry_block(module)
-    markers = [op.operation for op in block.operations if is_site_marker(op.operation)]
-    site_of = {m.results[0]: marker_attrs(m)["site"] for m in markers}
+    markers = [op.operation for op in mlir.entry_block(module).operations if is_site_marker(op.operation)]
     bounds: dict[int, float] = {}
     blocked: set[int] = set()
     for marker in markers:
-        site = site_of[marker.results[0]]
+        site = marker_attrs(marker)["site"]
         for use in _through_broadcasts(marker.results[0]):
             out = mlir.users(use.results[0]) if len(use.results) == 1 else []
-            other = [v for v in use.operands if _site_through_broadcasts(v, site_of) not in (None, site)]
+            other = [m for v in use.operands if (m := marker_behind(v)) is not None and marker_attrs(m)["site"] != site]
             if (use.name != "stablehlo.add" or len(out) != 1 or not is_site_marker(out[0])
                     or "softmax_axis" not in marker_attrs(out[0]) or len(other) != 1):
                 blocked.add(site)
                 continue
-            out_site, other_site = marker_attrs(out[0])["site"], _site_through_broadcasts(other[0], site_of)
+            out_site, other_site = marker_attrs(out[0])["site"], marker_attrs(other[0])["site"]
             if out_site not in ranges or other_site not in ranges:
                 blocked.add(site)
                 continue
@@ -166,29 +163,10 @@ def clip_mask_ranges(module, ranges: dict) -> dict:
 
 def _through_broadcasts(value) -> list:
     """The ops using `value`, looking through broadcasts, reshapes and their (shared) markers."""
-    from shloq.interpreter import is_site_marker
-
     found = []
-    for op in _users(value):
+    for op in mlir.users(value):
         if op.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape") or is_site_marker(op):
             found.extend(_through_broadcasts(op.results[0]))
         else:
             found.append(op)
     return found
-
-
-def _users(value):
-    from shloq import mlir
-
-    return mlir.users(value)
-
-
-def _site_through_broadcasts(value, site_of):
-    from shloq import mlir
-
-    while value not in site_of:
-        op = mlir.producer(value)
-        if op is None or op.name not in ("stablehlo.broadcast_in_dim", "stablehlo.reshape"):
-            return None
-        value = op.operands[0]
-    return site_of[value]

@@ -103,11 +103,6 @@ SPECS = {s.name: s for s in [
     OpSpec("gather", Category.SHARED, "GATHER_ND", dtypes=("i8",)),
 ]}
 
-# Ops on integer and boolean tensors only (token ids, index arithmetic, masks from ids): LiteRT runs
-# them as they are, so they need no quantization and are not refused.
-INTEGER_OPS = "integer"
-
-
 @dataclasses.dataclass(frozen=True)
 class ActivationFunction:
     """A scalar function JAX spells as a chain of elementwise ops, recognised by its values

@@ -15,7 +15,8 @@ from litert_converter.mlir import ir
 
 from shloq import mlir
 from shloq.catalogue import output_channel_axis
-from shloq.interpreter import compile_function, evaluate_constant, is_site_marker, marker_attrs, op_evaluator
+from shloq.interpreter import (compile_function, evaluate_constant, is_site_marker, marker_attrs, marker_behind,
+                               op_evaluator)
 from shloq.qscheme import SiteQParams, round_half_away, site_qparams
 
 
@@ -70,9 +71,7 @@ def build_emulator(module, params):
                    **_integer_elementwise(module, params, ids)}
 
     def site_hook(instr, value):
-        grid = grid_of[instr.results[0]]
-        q = by_result[instr.results[0]]
-        return fake_quant(value, q) if grid is None else _requantize(value, grid, q)
+        return _requantize(value, grid_of[instr.results[0]], by_result[instr.results[0]])
 
     def op_hook(instr, env):
         result = instr.results[0]
@@ -81,15 +80,6 @@ def build_emulator(module, params):
         return None
 
     return jax.jit(lambda *inputs: program(*inputs, site_hook=site_hook, op_hook=op_hook))
-
-
-def _operand_qparams(value, params):
-    """The qparams `value` carries: those of the site marker it is, seen through broadcasts and
-    reshapes (LiteRT's ADD/SUB/MUL broadcast the quantized tensor itself)."""
-    op = mlir.producer(value)
-    while op is not None and op.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape"):
-        op = mlir.producer(op.operands[0])
-    return params.get(op) if op is not None else None
 
 
 _SAME_GRID = ("stablehlo.broadcast_in_dim", "stablehlo.reshape", "stablehlo.transpose", "stablehlo.slice",
@@ -108,13 +98,14 @@ def _source_grid(value, params):
     return params.get(op) if op is not None else None
 
 
-def _requantize(value, q_from: SiteQParams, q_to: SiteQParams):
-    """`value` (on `q_from`'s grid) moved to `q_to`'s as LiteRT's integer kernels do it (QUANTIZE
-    between int8 scales, RELU, requantizing inputs): `MultiplyByQuantizedMultiplier` by
-    `s_from / s_to`, not a float rounding. Falls back to `fake_quant` off the int8 per-tensor case."""
+def _requantize(value, q_from: SiteQParams | None, q_to: SiteQParams):
+    """`value` put on `q_to`'s grid. From another int8 grid `q_from` (QUANTIZE between int8 scales,
+    RELU, requantized inputs) as LiteRT's integer kernels do it: `MultiplyByQuantizedMultiplier` by
+    `s_from / s_to`, not a float rounding. From no known grid, or off the int8 per-tensor case,
+    it is `fake_quant`."""
     if q_from == q_to:
         return value
-    if any(q.axis is not None or q.dtype != "i8" for q in (q_from, q_to)):
+    if q_from is None or any(q.axis is not None or q.dtype != "i8" for q in (q_from, q_to)):
         return fake_quant(value, q_to)
     multiplier, shift = _quantize_multiplier(float(np.float32(q_from.scale)) / float(np.float32(q_to.scale)))
     ints = jnp.round(value / jnp.float32(q_from.scale)).astype(jnp.int32)
@@ -136,7 +127,7 @@ def _integer_elementwise(module, params, ids) -> dict:
         op = op.operation
         if op.name not in ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply"):
             continue
-        q1, q2 = (_operand_qparams(v, params) for v in op.operands)
+        q1, q2 = (params.get(marker_behind(v)) for v in op.operands)  # LiteRT's ADD/SUB/MUL broadcast them
         out_marker = _output_marker(op)
         if q1 is None or q2 is None or out_marker not in params:
             continue
@@ -183,8 +174,7 @@ def _requantized_inputs(module, params, ids) -> dict:
         def requantized(env, operands=[ids[v] for v in op.operands], evaluate=op_evaluator(op), q_out=q_out,
                         grids=grids):
             values = [env[i] for i in operands]
-            return evaluate(*[v if not jnp.issubdtype(v.dtype, jnp.floating) else
-                              fake_quant(v, q_out) if grid is None else _requantize(v, grid, q_out)
+            return evaluate(*[_requantize(v, grid, q_out) if jnp.issubdtype(v.dtype, jnp.floating) else v
                               for v, grid in zip(values, grids)])
 
         ops[ids[op.results[0]]] = requantized

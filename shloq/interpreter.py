@@ -92,6 +92,14 @@ def is_site_marker(op) -> bool:
             and ir.StringAttr(op.attributes["call_target_name"]).value == SITE_TARGET)
 
 
+def marker_behind(value):
+    """The site marker `value` is, seen through broadcasts and reshapes (which keep its grid), or None."""
+    op = mlir.producer(value)
+    while op is not None and op.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape"):
+        op = mlir.producer(op.operands[0])
+    return op if op is not None and is_site_marker(op) else None
+
+
 def _ints(attr) -> tuple[int, ...]:
     if attr is None:
         return ()

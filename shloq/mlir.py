@@ -202,6 +202,23 @@ def make_constant(value: np.ndarray, loc, ip):
                                loc=loc, ip=ip)
 
 
+def make_composite(name: str, operands, result_types, attributes: dict, decomposition: str, loc, ip):
+    """Creates a `stablehlo.composite` op `name` decomposing into the function `decomposition`;
+    `attributes` values are bools, strings or arrays (dense elements)."""
+    def attr(value):
+        if isinstance(value, bool):
+            return ir.BoolAttr.get(value)
+        if isinstance(value, str):
+            return ir.StringAttr.get(value)
+        return ir.DenseElementsAttr.get(np.asarray(value))
+
+    return ir.Operation.create(
+        "stablehlo.composite", results=list(result_types), operands=list(operands),
+        attributes={"name": ir.StringAttr.get(name), "decomposition": ir.FlatSymbolRefAttr.get(decomposition),
+                    "composite_attributes": ir.DictAttr.get({k: attr(v) for k, v in attributes.items()})},
+        loc=loc, ip=ip)
+
+
 def i64(value: int):
     return ir.IntegerAttr.get(ir.IntegerType.get_signless(64), int(value))
 

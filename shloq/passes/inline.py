@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
-
 from litert_converter.mlir import ir
 
 from shloq import catalogue, mlir
@@ -27,20 +25,20 @@ class InlinePass(ModulePass):
             recursive.location.emit_error(
                 f"recursive call to @{_callee(recursive)} cannot be inlined")
             return
-        flat: set[str] = set()
+        composites: dict = {}  # flattened function -> its composite (name, attributes), or None
 
         def flatten(name):
-            """Callees first, so that a resize is recognised (by running it) on a flat body."""
+            """Callees first, so that a resize is recognised (by running it, once) on a flat body."""
             for call in _calls(funcs[name].operation):
                 callee = _callee(call)
-                if callee not in flat:
+                if callee not in composites:
                     flatten(callee)
-                found = catalogue.resize_composite(funcs[callee])
+                    composites[callee] = catalogue.resize_composite(funcs[callee])
+                found = composites[callee]
                 if found is not None:
                     _to_composite(call, *found)
                 else:
                     _inline_call(call, funcs[callee])
-            flat.add(name)
 
         flatten(ir.StringAttr(main.attributes["sym_name"]).value)
         kept = [main] + [funcs[name] for name in _decompositions(main)]
@@ -57,16 +55,8 @@ def _decompositions(main) -> list[str]:
 
 def _to_composite(call, name: str, attributes: dict):
     """Replaces `call` by a `stablehlo.composite` decomposing into the called function."""
-    def attr(value):
-        if isinstance(value, bool):
-            return ir.BoolAttr.get(value)
-        return ir.DenseElementsAttr.get(np.asarray(value))
-
-    composite = ir.Operation.create(
-        "stablehlo.composite", results=[r.type for r in call.results], operands=list(call.operands),
-        attributes={"name": ir.StringAttr.get(name), "decomposition": call.attributes["callee"],
-                    "composite_attributes": ir.DictAttr.get({k: attr(v) for k, v in attributes.items()})},
-        loc=call.location, ip=ir.InsertionPoint(call))
+    composite = mlir.make_composite(name, call.operands, [r.type for r in call.results], attributes, _callee(call),
+                                    call.location, ir.InsertionPoint(call))
     for old, new in zip(call.results, composite.results):
         old.replace_all_uses_with(new)
     call.erase()

@@ -75,23 +75,28 @@ SOFTMAX_MARGIN = 8.0
 def _finite(value, fill: float, loc, ip):
     """`value` with its non-finite elements replaced by `fill` (they saturate; they have no range)."""
     shape = mlir.tensor_shape(value.type)
-    finite = ir.Operation.create("stablehlo.is_finite", results=[ir.RankedTensorType.get(shape, ir.IntegerType.get_signless(1))],
-                                 operands=[value], loc=loc, ip=ip)
-    filler = mlir.make_constant(np.full(shape, fill, np.float32), loc, ip)
-    return ir.Operation.create("stablehlo.select", results=[value.type],
-                               operands=[finite.results[0], value, filler.results[0]], loc=loc, ip=ip).results[0]
+    finite = ir.Operation.create("stablehlo.is_finite", results=[_bool_tensor(shape)], operands=[value], loc=loc, ip=ip)
+    return _select(finite.results[0], value, fill, loc, ip)
 
 
 def _not_nan(value, loc, ip):
     """`value` with NaNs replaced by +inf (ignored by a minimum)."""
     shape = mlir.tensor_shape(value.type)
-    is_number = ir.Operation.create("stablehlo.compare", results=[ir.RankedTensorType.get(shape, ir.IntegerType.get_signless(1))],
-                                    operands=[value, value], attributes={
-                                        "comparison_direction": ir.Attribute.parse("#stablehlo<comparison_direction EQ>")},
-                                    loc=loc, ip=ip)
-    filler = mlir.make_constant(np.full(shape, np.inf, np.float32), loc, ip)
-    return ir.Operation.create("stablehlo.select", results=[value.type],
-                               operands=[is_number.results[0], value, filler.results[0]], loc=loc, ip=ip).results[0]
+    is_number = ir.Operation.create(
+        "stablehlo.compare", results=[_bool_tensor(shape)], operands=[value, value],
+        attributes={"comparison_direction": ir.Attribute.parse("#stablehlo<comparison_direction EQ>")}, loc=loc, ip=ip)
+    return _select(is_number.results[0], value, np.inf, loc, ip)
+
+
+def _bool_tensor(shape):
+    return ir.RankedTensorType.get(shape, ir.IntegerType.get_signless(1))
+
+
+def _select(keep, value, fill: float, loc, ip):
+    """`value` where `keep`, else `fill`."""
+    filler = mlir.make_constant(np.full(mlir.tensor_shape(value.type), fill, np.float32), loc, ip)
+    return ir.Operation.create("stablehlo.select", results=[value.type], operands=[keep, value, filler.results[0]],
+                               loc=loc, ip=ip).results[0]
 
 
 def _softmax_floor(value, axis_size: int, loc, ip):

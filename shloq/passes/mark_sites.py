@@ -16,10 +16,19 @@ from shloq.catalogue import Category
 from shloq.errors import InputError
 from shloq.interpreter import SITE_TARGET
 from shloq.passes import ModulePass, register
-from shloq.qscheme import storage_type
+from shloq.qscheme import STORAGE_RANGE, storage_type
 from shloq.rules import QuantizationRule, match_rule
 
 UNSUPPORTED = "is not in shloq's op catalogue"
+
+
+def refusal(message: str) -> tuple[str, str] | None:
+    """(op name, reason) when `message` is this pass refusing an op (outside the catalogue, or no
+    LiteRT kernel or conversion for the type asked), else None."""
+    if not message.startswith("'") or not (UNSUPPORTED in message or "LiteRT" in message):
+        return None
+    op, reason = message[1:].split("' ", 1)
+    return op, reason
 
 
 def activation_values(block, param_args=()) -> set:
@@ -163,7 +172,7 @@ class _SitePlan:
             return []
         dtype = storage_type(rule.act_qtype)
         boundaries = [mlir.producer(v).location for v in unit.inputs
-                      if any(d != dtype for w, d in self.quantized_outputs if w == v)]
+                      if any((v, d) in self.quantized_outputs for d in STORAGE_RANGE if d != dtype)]
         for value in unit.inputs:
             if (value, dtype) not in self.site_of:
                 self.site_of[(value, dtype)] = self.new_key(kind="activation", dtype=dtype)
@@ -205,26 +214,23 @@ class _SitePlan:
         def site_id(key):
             return ids.setdefault(self.find(key), len(ids))
 
-        for (value, _), (key, consumers) in self.input_markers.items():
-            marker = _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": "input"})
-            for op in consumers:
-                for i, operand in enumerate(op.operands):
-                    if operand == value:
-                        op.operands[i] = marker.results[0]
-        for value, key, consumers in self.static_markers:
-            marker = _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": "constant"})
-            for op in consumers:
-                for i, operand in enumerate(op.operands):
-                    if operand == value:
-                        op.operands[i] = marker.results[0]
+        markers = [(value, key, consumers, "input") for (value, _), (key, consumers) in self.input_markers.items()]
+        markers += [(value, key, consumers, "constant") for value, key, consumers in self.static_markers]
+        for value, key, consumers, label in markers:
+            _redirect(value, _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": label}), consumers)
         for value, key, consumer in self.weight_markers:
-            marker = _marker(value, site_id(key), self.attrs[key])
-            for i, operand in enumerate(consumer.operands):
-                if operand == value:
-                    consumer.operands[i] = marker.results[0]
+            _redirect(value, _marker(value, site_id(key), self.attrs[key]), [consumer])
         for value, key, label in self.output_markers:
             marker = _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": label})
             value.replace_all_uses_except(marker.results[0], marker)
+
+
+def _redirect(value, marker, consumers):
+    """Makes `consumers` read `marker` where they read `value`."""
+    for op in consumers:
+        for i, operand in enumerate(op.operands):
+            if operand == value:
+                op.operands[i] = marker.results[0]
 
 
 def _marker(value, site: int, attrs: dict):

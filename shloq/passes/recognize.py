@@ -53,7 +53,7 @@ class RecognizePass(ModulePass):
                 continue
             region, x, function = found
             replaced.update(region)
-            _replace(module, region, op, x, function, next(counter))
+            _replace(module, op, x, function, next(counter))
         mlir.erase_dead(block)
 
 
@@ -178,7 +178,7 @@ def _identify(order, x, last):
     return None
 
 
-def _replace(module, region, last, x, function, index):
+def _replace(module, last, x, function, index):
     ip, loc = ir.InsertionPoint(last), last.location
     result_type = last.results[0].type
 
@@ -194,11 +194,11 @@ def _replace(module, region, last, x, function, index):
         slope = mlir.make_constant(np.full(mlir.tensor_shape(x.type), function.parameter, np.float32), loc, ip)
         out = create("stablehlo.maximum", [x, create("stablehlo.multiply", [x, slope.results[0]])])
     else:
-        out = _composite(module, region, last, x, function, index, create)
+        out = _composite(module, last, x, function, index)
     last.results[0].replace_all_uses_with(out)
 
 
-def _composite(module, region, last, x, function, index, create):
+def _composite(module, last, x, function, index):
     """A `stablehlo.composite` named as LiteRT's converter expects, whose decomposition is a new
     private function holding a copy of the region."""
     taken = {ir.StringAttr(op.attributes["sym_name"]).value for op in module.body.operations
@@ -226,8 +226,5 @@ def _composite(module, region, last, x, function, index, create):
 
     out = copy(last.results[0])
     ir.Operation.create("func.return", operands=[out], loc=last.location, ip=body_ip)
-    attributes = {key: (ir.BoolAttr.get(v) if isinstance(v, bool) else ir.StringAttr.get(v))
-                  for key, v in function.composite_attributes.items()}
-    return create("stablehlo.composite", [x], name=ir.StringAttr.get(function.composite),
-                  composite_attributes=ir.DictAttr.get(attributes),
-                  decomposition=ir.FlatSymbolRefAttr.get(name))
+    return mlir.make_composite(function.composite, [x], [last.results[0].type], function.composite_attributes, name,
+                               last.location, ir.InsertionPoint(last)).results[0]
