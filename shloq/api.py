@@ -251,6 +251,7 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
     tensors themselves (their scales: `LiteRTModel.input_quantization`/`output_quantization`)."""
     if not isinstance(stats, Stats):
         stats = Stats.from_quant_stats(stats)
+    rules = _check_rules(rules)
     source = load(model, params)
     module = _marked_module(source, rules, params, strict=strict)
     with mlir.context():
@@ -265,7 +266,20 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
         _warn(run_pipeline(module, [QuantizePass(ranges=ranges)] + ([IntegerIOPass()] if integer_io else [])))
         text = module.operation.get_asm(enable_debug_info=True)
     tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
-    return LiteRTModel(tflite, text, emulator, source, steps)
+    return LiteRTModel(tflite, text, emulator, source, steps, ConversionRecipe(rules, params, strict, ranges))
+
+
+@dataclasses.dataclass
+class ConversionRecipe:
+    """What `convert` quantized with, so that `LiteRTModel.report` can rebuild the marked module
+    when asked rather than every conversion keeping a copy of it."""
+    rules: list
+    params: object
+    strict: bool
+    ranges: dict  # site -> (lo, hi) the scales were computed from, masks clipped
+
+    def marked_module(self, source: Source):
+        return _marked_module(source, self.rules, self.params, self.strict, warn=False)
 
 
 def float_tflite(model, params) -> bytes:
@@ -280,12 +294,14 @@ def float_tflite(model, params) -> bytes:
 class LiteRTModel:
     """A converted model: the `.tflite` bytes, the quantized StableHLO, and two ways to run it."""
 
-    def __init__(self, tflite: bytes, stablehlo: str, emulator, source: Source, output_steps):
+    def __init__(self, tflite: bytes, stablehlo: str, emulator, source: Source, output_steps,
+                 recipe: ConversionRecipe | None = None):
         self.tflite = tflite
         self.stablehlo = stablehlo
         self.output_steps = output_steps  # per output: its quantization step (scale), None if float
         self._emulator = emulator
         self._source = source
+        self._recipe = recipe
         self._interpreter = None
 
     def _inputs(self, inputs):
@@ -321,7 +337,11 @@ class LiteRTModel:
     def __call__(self, *inputs):
         """Runs the `.tflite` with LiteRT's builtin kernels on the host: real-valued inputs in, real
         values out (integer I/O tensors are quantized and dequantized with their scales)."""
-        runner = self.interpreter.get_signature_runner("serving_default")
+        return self._run(self.interpreter, inputs)
+
+    def _run(self, interpreter, inputs):
+        """`__call__` on `interpreter`, which may be another one built from `self.tflite`."""
+        runner = interpreter.get_signature_runner("serving_default")
         names = litert.signature_input_names([name for name, _, _ in self._source.inputs])
         details = runner.get_input_details()
         feeds = {n: litert.quantize_input(x, details[n]) for n, x in zip(names, self._inputs(inputs))}
@@ -333,6 +353,16 @@ class LiteRTModel:
     def emulate(self, *inputs):
         """The same quantized module computed in JAX (no LiteRT), modelling the integer kernels."""
         return self._outputs(self._emulator(*self._inputs(inputs)))
+
+    def report(self, *inputs):
+        """Per quantized tensor, in graph order, the error quantization puts there on `inputs`
+        (one batch, as for `__call__`); `shloq.report.Report` says what each column means."""
+        if self._recipe is None:
+            raise InputError("this model was not made by shloq.convert, so there is no float model to compare with")
+        from shloq.report import build_report
+
+        return build_report(self, self._recipe.marked_module(self._source), self._recipe.ranges,
+                            self._inputs(inputs))
 
     def op_table(self) -> list[dict]:
         return litert.op_table(self.tflite)
