@@ -356,7 +356,7 @@ class LiteRTModel:
 
     def report(self, *inputs):
         """Per quantized tensor, in graph order, the error quantization puts there on `inputs`
-        (one batch, as for `__call__`); `shloq.report.Report` says what each column means."""
+        (one batch, as for `__call__`); `shloq.report` and its `TensorQuality` say what each column means."""
         if self._recipe is None:
             raise InputError("this model was not made by shloq.convert, so there is no float model to compare with")
         from shloq.report import build_report
