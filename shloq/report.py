@@ -226,8 +226,9 @@ def _litert_tensors(model, inputs) -> list[_LiteRTTensor]:
     """Every quantized integer tensor LiteRT (builtin kernels, as `model(...)`) holds after running `inputs`."""
     from ai_edge_litert import interpreter as litert
 
+    builtin_kernels = litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
     interpreter = litert.Interpreter(model_content=model.tflite, num_threads=1,
-                                     experimental_op_resolver_type=litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+                                     experimental_op_resolver_type=builtin_kernels,
                                      experimental_preserve_all_tensors=True)
     interpreter.allocate_tensors()
     model._run(interpreter, inputs)
@@ -304,7 +305,8 @@ def main(module_path: str, stats_path: str, inputs_path: str, params_path: str |
         try:
             exported = jax.export.deserialize(bytearray(exported))
         except Exception as err:
-            raise InputError(f"{module_path} is neither a .mlir file nor a serialized jax.export module: {err}") from None
+            raise InputError(f"{module_path} is neither a .mlir file nor a serialized jax.export module: "
+                             f"{err}") from None
     params = None if params_path is None else _params(exported, _npz(params_path))
     try:
         stats = shloq.Stats.load(stats_path)
