@@ -42,7 +42,7 @@ def test_several_results_and_pytree_outputs():
 
 
 def test_constant_activation_still_converts_with_a_valid_scale():
-    model = _quantize(lambda p, x: jax.nn.relu(x @ p["w"]), {"w": np.zeros((4, 3), np.float32)})
+    model = _quantize(lambda p, x: jax.nn.relu(x @ p["w"] - 100.0), {"w": W})  # always zero: range [0, 0]
     assert litert.float_ops(model.op_table()) == []
     np.testing.assert_array_equal(model(X), np.zeros((2, 3), np.float32))
     assert all(step and np.isfinite(step) and step > 0 for step in model.output_steps)

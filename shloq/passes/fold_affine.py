@@ -1,5 +1,9 @@
 """shloq-fold-affine: inference batch-norm (and any per-channel scale/shift) after a conv or dense
-is folded into its weights and one bias add, so LiteRT sees a single fused kernel."""
+is folded into its weights and one bias add, so LiteRT sees a single fused kernel.
+
+A contraction whose (folded) weights are all zero, such as a zero-initialised kernel or a
+batch-norm with zero gamma, is its bias alone and becomes that constant: as a kernel, its int32
+bias would be quantized with the scale of an all-zero weight, which nothing determines."""
 from __future__ import annotations
 
 import dataclasses
@@ -30,11 +34,12 @@ class FoldAffinePass(ModulePass):
             found = contraction_weight(op, active.__contains__) if op.name in (
                 "stablehlo.convolution", "stablehlo.dot_general") else None
             if found and evaluate_constant(op.operands[found[0]]) is not None:
-                _fold_chain(op, *found)
+                active.update(_fold_chain(op, *found))  # a later contraction may read them
         mlir.erase_dead(block)
 
 
-def _fold_chain(contraction, w_index, w_axis, channel_axis):
+def _fold_chain(contraction, w_index, w_axis, channel_axis) -> list:
+    """Folds the affine ops after `contraction`; returns the activation values it created."""
     out_type = contraction.results[0].type
     shape = mlir.tensor_shape(out_type)
     channels = shape[channel_axis]
@@ -66,24 +71,33 @@ def _fold_chain(contraction, w_index, w_axis, channel_axis):
             break
         chain.append(user)
         value = user.results[0]
-    already_normal = len(chain) == 1 and chain[0].name == "stablehlo.add" and np.all(scale == 1)
-    if not chain or already_normal:
-        return
     weight = evaluate_constant(contraction.operands[w_index])
-    weight_src = mlir.constant_source(contraction.operands[w_index])
     broadcast_shape = [1] * weight.ndim
     broadcast_shape[w_axis] = channels
     new_weight = (weight * scale.reshape(broadcast_shape)).astype(weight.dtype)
-    last = chain[-1]
-    ip = ir.InsertionPoint(last)
-    weight_op = mlir.make_constant(new_weight, weight_src.location, ip)
+    last = chain[-1] if chain else contraction
+    ip, loc = ir.InsertionPoint(last), (chain[0] if chain else contraction).location
+    bias_dtype = mlir.element_dtype(ir.RankedTensorType(out_type).element_type)
+    if not np.any(new_weight):  # x @ 0 = 0 for finite x: only the bias is left
+        bias_op = mlir.make_constant(shift.astype(bias_dtype), loc, ip)
+        last.results[0].replace_all_uses_with(_broadcast(bias_op, out_type, channel_axis, loc, ip).results[0])
+        return []
+    already_normal = len(chain) == 1 and chain[0].name == "stablehlo.add" and np.all(scale == 1)
+    if not chain or already_normal:
+        return []
+    weight_op = mlir.make_constant(new_weight, mlir.constant_source(contraction.operands[w_index]).location, ip)
     folded = contraction.clone(ip=ip)
     folded.operands[w_index] = weight_op.results[0]
-    bias_dtype = mlir.element_dtype(ir.RankedTensorType(out_type).element_type)
-    bias_op = mlir.make_constant(shift.astype(bias_dtype), chain[0].location, ip)
-    bias = ir.Operation.create("stablehlo.broadcast_in_dim", results=[out_type], operands=[bias_op.results[0]],
-                               attributes={"broadcast_dimensions": ir.DenseI64ArrayAttr.get([channel_axis])},
-                               loc=chain[0].location, ip=ip)
+    bias_op = mlir.make_constant(shift.astype(bias_dtype), loc, ip)
+    bias = _broadcast(bias_op, out_type, channel_axis, loc, ip)
     add = ir.Operation.create("stablehlo.add", results=[out_type], operands=[folded.results[0], bias.results[0]],
-                              loc=chain[0].location, ip=ip)
+                              loc=loc, ip=ip)
     last.results[0].replace_all_uses_with(add.results[0])
+    return [folded.results[0], add.results[0]]
+
+
+def _broadcast(vector_op, out_type, channel_axis, loc, ip):
+    """The per-channel constant `vector_op` broadcast along `channel_axis` of `out_type`."""
+    return ir.Operation.create("stablehlo.broadcast_in_dim", results=[out_type], operands=[vector_op.results[0]],
+                               attributes={"broadcast_dimensions": ir.DenseI64ArrayAttr.get([channel_axis])},
+                               loc=loc, ip=ip)

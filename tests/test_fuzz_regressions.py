@@ -1,0 +1,68 @@
+"""Regression tests for the bugs the fuzzer found (tests/fuzz_models.py), each a minimised form of
+a script in scripts/fuzz_repros/fixed/: the model converts in strict mode to a full-integer .tflite
+whose LiteRT output agrees with `emulate` (and is close to float)."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import shloq
+from shloq import litert
+
+RULES = [shloq.QuantizationRule()]
+
+
+def _convert(f, params, batches, **kwargs):
+    exported = jax.export.export(jax.jit(f))(params, *batches[0])
+    stats = shloq.calibrate(exported, RULES, params, batches, progress=False)
+    return shloq.convert(exported, RULES, params, stats, strict=True, **kwargs)
+
+
+def _steps_apart(model, x):
+    """Per output: the largest LiteRT-vs-emulate difference, in output steps."""
+    got, emulated = jax.tree_util.tree_leaves(model(x)), jax.tree_util.tree_leaves(model.emulate(x))
+    return [float(np.max(np.abs(np.asarray(g, np.float64) - np.asarray(e, np.float64))) / step)
+            for g, e, step in zip(got, emulated, model.output_steps)]
+
+
+def _normal(shape, count=3, seed=0):
+    rng = np.random.default_rng(seed)
+    return [(rng.normal(size=shape).astype(np.float32),) for _ in range(count)]
+
+
+W = np.random.default_rng(1).normal(size=(4, 3)).astype(np.float32)
+
+
+def test_a_second_dense_with_its_own_batch_norm_is_folded():
+    """two_dense_with_affine_second_stays_float.py (fuzz seeds 141, 188, 266): folding the first
+    dense's scale and shift hid the second dense's input from shloq-fold-affine."""
+    rng = np.random.default_rng(0)
+    params = {f"{k}{i}": v for i in (1, 2) for k, v in (
+        ("w", rng.normal(size=(7 if i == 1 else 5, 5)).astype(np.float32)),
+        ("g", rng.uniform(0.5, 1.5, 5).astype(np.float32)), ("b", (rng.normal(size=5) * 0.1).astype(np.float32)))}
+
+    def f(p, x):
+        h = (x @ p["w1"]) * p["g1"] + p["b1"]
+        return (h @ p["w2"]) * p["g2"] + p["b2"]
+
+    model = _convert(f, params, _normal((4, 7)))
+    assert [op["op"] for op in model.op_table()] == ["QUANTIZE", "FULLY_CONNECTED", "FULLY_CONNECTED", "DEQUANTIZE"]
+
+
+@pytest.mark.parametrize("w, gamma", [(np.zeros((3, 3), np.float32), np.ones(3, np.float32)),
+                                      (W[:3], np.zeros(3, np.float32))], ids=["zero-kernel", "zero-gamma"])
+def test_all_zero_weights_leave_the_bias(w, gamma):
+    """zero_weights_lose_bias.py (fuzz seed 210): the int32 bias was quantized with the arbitrary
+    scale of all-zero weights (also what a batch-norm with zero gamma folds to), in LiteRT and
+    emulate alike: 15 output steps off."""
+    params = {"w": w, "g": gamma, "b": np.array([-0.08, -0.07, 0.05], np.float32)}
+
+    def f(p, x):
+        return (x @ p["w"]) * p["g"] + p["b"]
+
+    batches = _normal((4, 3))
+    model = _convert(f, params, batches)
+    x = batches[0][0]
+    expected = np.asarray(f(params, x))
+    np.testing.assert_allclose(model(x), expected, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(model.emulate(x)), expected, atol=1e-6)
