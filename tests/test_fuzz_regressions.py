@@ -66,3 +66,19 @@ def test_all_zero_weights_leave_the_bias(w, gamma):
     expected = np.asarray(f(params, x))
     np.testing.assert_allclose(model(x), expected, atol=1e-6)
     np.testing.assert_allclose(np.asarray(model.emulate(x)), expected, atol=1e-6)
+
+
+
+@pytest.mark.parametrize("f", [lambda p, x: (lambda h: (h + h, h))(x @ p["w"]),
+                               lambda p, x: (lambda h: (h * h, h))(jnp.transpose(x))],
+                         ids=["dense-then-add", "transpose-then-mul"])
+def test_a_returned_tensor_that_other_ops_read_keeps_them_integer(f):
+    """output_also_consumed_stays_float.py (fuzz seeds 30, 62, 104, ...): the converter kept the
+    consumer float when the dequantize it read was also returned."""
+    batches = _normal((2, 4))
+    model = _convert(f, {"w": W}, batches)
+    assert litert.float_ops(model.op_table()) == []
+    assert max(_steps_apart(model, batches[0][0])) <= 1.001
+    integer = _convert(f, {"w": W}, batches, integer_io=True)
+    assert all(q is not None for q in integer.output_quantization)
+    assert litert.float_ops(integer.op_table()) == []

@@ -1,4 +1,4 @@
-// An input whose only use is a uniform_quantize takes the quantized type, a result produced by a uniform_dequantize
+// An input whose only use is a uniform_quantize takes the quantized type, a result produced by a uniform_dequantize (or read by a uniform_quantize)
 // is returned quantized, and the function type says so: the boundary quantize/dequantize pairs are gone.
 // RUN: shloq-opt --split-input-file --verify-diagnostics -p shloq-integer-io %s | FileCheck %s
 
@@ -49,4 +49,27 @@ func.func @main(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>) {
   %1 = stablehlo.uniform_dequantize %0 : (tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4xf32>
   %2 = stablehlo.is_finite %1 : (tensor<4xf32>) -> tensor<4xi1>
   return %1, %2 : tensor<4xf32>, tensor<4xi1>
+}
+
+// -----
+// A result returned from before its quantize (shloq-quantize does so when other ops read it too) is returned as
+// the quantized value.
+// CHECK-LABEL: func.func @main(%arg0: tensor<4x!quant.uniform<i8:f32, 1.000000e-01>>) -> (tensor<4x!quant.uniform<i8:f32, 4.000000e-01>>, tensor<4x!quant.uniform<i8:f32, 2.000000e-01>>) {
+// CHECK-NEXT: %[[X:.*]] = stablehlo.uniform_dequantize %arg0
+// CHECK-NEXT: %[[A:.*]] = stablehlo.abs %[[X]]
+// CHECK-NEXT: %[[Q:.*]] = stablehlo.uniform_quantize %[[A]]
+// CHECK-NEXT: %[[D:.*]] = stablehlo.uniform_dequantize %[[Q]]
+// CHECK-NEXT: %[[M:.*]] = stablehlo.multiply %[[D]], %[[D]]
+// CHECK-NEXT: %[[MQ:.*]] = stablehlo.uniform_quantize %[[M]]
+// CHECK-NEXT: return %[[MQ]], %[[Q]]
+func.func @main(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %0 = stablehlo.uniform_quantize %x : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  %1 = stablehlo.uniform_dequantize %0 : (tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4xf32>
+  %2 = stablehlo.abs %1 : tensor<4xf32>
+  %3 = stablehlo.uniform_quantize %2 : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.2>>
+  %4 = stablehlo.uniform_dequantize %3 : (tensor<4x!quant.uniform<i8:f32, 0.2>>) -> tensor<4xf32>
+  %5 = stablehlo.multiply %4, %4 : tensor<4xf32>
+  %6 = stablehlo.uniform_quantize %5 : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.4>>
+  %7 = stablehlo.uniform_dequantize %6 : (tensor<4x!quant.uniform<i8:f32, 0.4>>) -> tensor<4xf32>
+  return %7, %2 : tensor<4xf32>, tensor<4xf32>
 }

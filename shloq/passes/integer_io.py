@@ -2,8 +2,10 @@
 the boundary), as microcontroller runtimes without float want it.
 
 Runs after shloq-quantize. An input whose only use is a `uniform_quantize` takes that quantized
-type; a result produced by a `uniform_dequantize` is returned before it. The converter then emits
-int8 (or int16) input and output tensors carrying the scale and zero point."""
+type; a result produced by a `uniform_dequantize` is returned before it, and a computed result
+that is quantized (shloq-quantize returns it from before its quantize when other ops read it too)
+is returned as the quantized value. The converter then emits int8 (or int16) input and output
+tensors carrying the scale and zero point."""
 from __future__ import annotations
 
 import dataclasses
@@ -36,8 +38,11 @@ class IntegerIOPass(ModulePass):
         ret = [op.operation for op in block.operations if op.operation.name == "func.return"][0]
         for i, value in enumerate(ret.operands):
             op = mlir.producer(value)
+            quantize = next((u for u in mlir.users(value) if u.name == "stablehlo.uniform_quantize"), None)
             if op is not None and op.name == "stablehlo.uniform_dequantize":
                 ret.operands[i] = op.operands[0]
+            elif op is not None and quantize is not None:
+                ret.operands[i] = quantize.results[0]
             elif mlir.is_float_tensor(value.type):
                 self.warn(value.location, f"result {i} stays float: it is not produced by a quantized op")
         mlir.erase_dead(block)

@@ -1,5 +1,7 @@
 """shloq-quantize: site markers become `uniform_quantize`/`uniform_dequantize` pairs with static
-`!quant.uniform` types, the QDQ form the LiteRT converter turns into integer kernels."""
+`!quant.uniform` types, the QDQ form the LiteRT converter turns into integer kernels. A quantized
+value that is both returned and read by other ops is returned from before its quantize (see
+`_return_before_quantize`)."""
 from __future__ import annotations
 
 import dataclasses
@@ -45,6 +47,7 @@ class QuantizePass(ModulePass):
                                               operands=[quantized.results[0]], loc=op.location, ip=ip)
             op.results[0].replace_all_uses_with(dequantized.results[0])
             op.erase()
+            _return_before_quantize(value, dequantized.results[0])
 
 
 def resolved_sites(module, file: str, ranges: dict):
@@ -65,3 +68,17 @@ def resolved_sites(module, file: str, ranges: dict):
             yield op, site_qparams(attrs, ranges, weight)
         except (MissingRangeError, ValueError) as err:
             op.location.emit_error(str(err))
+
+
+def _return_before_quantize(value, dequantized):
+    """A quantized value that is returned and also read by other ops is returned from before its
+    `uniform_quantize`. The LiteRT converter keeps every op float that reads a dequantize which is
+    also returned; from this form it runs them in integers and dequantizes the returned tensor
+    itself, which returns the same values as the dequantize."""
+    consumers = mlir.users(dequantized)
+    if len(consumers) < 2 or not any(op.name == "func.return" for op in consumers):
+        return
+    ret = next(op for op in consumers if op.name == "func.return")
+    for i, operand in enumerate(ret.operands):
+        if operand == dequantized:
+            ret.operands[i] = value
