@@ -315,6 +315,34 @@ def _match_contraction(op, graph):
                 WeightUse(weight, w_index, w_axis, static_source_name(weight)), activation)
 
 
+def copy_dense_for_each_relu(block, is_activation) -> None:
+    """Gives each ReLU/ReLU6 of a dense layer whose result other ops also read a copy of the dense
+    (with its bias) of its own, as LiteRT's converter builds it: its pattern that fuses an
+    activation into FULLY_CONNECTED does not ask for a single use (CONV_2D's does), so it computes
+    the dense twice, once with the activation fused at the activation's output scale. With the
+    copy explicit, sites, calibration and emulation follow what LiteRT runs."""
+    graph = _Graph(is_activation)
+    for op in [o.operation for o in block.operations]:
+        unit = _match_contraction(op, graph) if op.results and is_activation(op.results[0]) else None
+        if unit is None or unit.spec.name != "dense" or unit.activation:
+            continue
+        readers = mlir.users(unit.output)
+        relus = [u for u in readers if (found := _relu_input(u, graph)) and found[0] == unit.output]
+        if len(relus) == len(readers):
+            relus = relus[1:]  # the last ReLU reads the dense itself
+        for relu in relus:
+            copies = {}
+            ip = ir.InsertionPoint(relu)
+            for original in unit.ops:
+                copy = original.clone(ip=ip)
+                for i, operand in enumerate(original.operands):
+                    copy.operands[i] = copies.get(operand, operand)
+                copies.update(zip(original.results, copy.results))
+            for i, operand in enumerate(relu.operands):
+                if operand == unit.output:
+                    relu.operands[i] = copies[unit.output]
+
+
 def int16_obstacle(unit: Unit) -> str | None:
     """Why the LiteRT converter cannot give `unit` int16 activations although the kernel exists
     (measured with litert-converter 0.5.0), or None: a binary op with a constant operand, for
@@ -325,12 +353,12 @@ def int16_obstacle(unit: Unit) -> str | None:
     return None
 
 
-_BINARY = ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply", "stablehlo.divide", "stablehlo.maximum",
-           "stablehlo.minimum")
-_FUSABLE = _BINARY[:3]  # LiteRT's ADD/SUB/MUL take a fused ReLU
+BINARY = ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply", "stablehlo.divide", "stablehlo.maximum",
+          "stablehlo.minimum")
+_FUSABLE = BINARY[:3]  # LiteRT's ADD/SUB/MUL take a fused ReLU
 
 
-def _binary_operands(op, graph, names=_BINARY):
+def _binary_operands(op, graph, names=BINARY):
     """(activation operands, static operands) of a binary op with at least one activation operand."""
     if op is None or op.name not in names or not any(graph.is_activation(v) for v in op.operands):
         return None

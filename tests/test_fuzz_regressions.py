@@ -82,3 +82,29 @@ def test_a_returned_tensor_that_other_ops_read_keeps_them_integer(f):
     integer = _convert(f, {"w": W}, batches, integer_io=True)
     assert all(q is not None for q in integer.output_quantization)
     assert litert.float_ops(integer.op_table()) == []
+
+
+@pytest.mark.parametrize("op", ["add", "subtract", "multiply"])
+def test_a_binary_op_of_a_reshaped_tensor_with_itself_converts(op):
+    """reshape_then_self_add_conversion_error.py (fuzz seeds 82, 238): the converter moved `h + h`
+    before the reshape and then refused the reshape between two scales."""
+    rng = np.random.default_rng(0)
+    batches = [(rng.uniform(0, 1, (2, 5, 3, 1)).astype(np.float32),) for _ in range(3)]
+    binary = getattr(jnp, op)
+    model = _convert(lambda p, x: (lambda h: binary(h, h))(x.reshape((2, 15))), {}, batches)
+    assert litert.float_ops(model.op_table()) == []
+    assert max(_steps_apart(model, batches[0][0])) <= 1.001
+
+
+@pytest.mark.parametrize("act", [jax.nn.relu, jax.nn.relu6])
+def test_a_relu_of_a_dense_that_others_read_matches_emulate(act):
+    """relu_of_output_dense_emulate_mismatch.py (fuzz seed 201): the converter fuses the ReLU into a
+    second FULLY_CONNECTED; emulate applied it to the requantized dense output (2 steps off)."""
+    rng = np.random.default_rng(0)
+    params = {"w": rng.normal(size=(5, 8)).astype(np.float32),
+              "b": np.array([0.0439, -0.0951, -0.178, 0.0761, -0.004, 0.0134, -0.0184, -0.0923], np.float32)}
+    batches = [(rng.normal(size=(2, 5)).astype(np.float32),) for _ in range(3)]
+    model = _convert(lambda p, x: (lambda h: (act(h), h))(x @ p["w"] + p["b"]), params, batches)
+    assert [op["op"] for op in model.op_table()].count("FULLY_CONNECTED") == 2
+    for x, in batches:
+        assert max(_steps_apart(model, x)) <= 1.001

@@ -68,6 +68,7 @@ class MarkSitesPass(ModulePass):
     def run(self, module):
         rules = self.rules
         block = mlir.entry_block(module)
+        catalogue.copy_dense_for_each_relu(block, activation_values(block, self._param_indices).__contains__)
         active = activation_values(block, self._param_indices)
         units, unmatched = catalogue.match_units(block, active.__contains__)
         for op in unmatched:

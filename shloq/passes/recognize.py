@@ -9,6 +9,10 @@ splat constants, evaluates it on probe points, and compares the result with the 
 LiteRT lowers to its int8 kernel (the region becomes its decomposition), sigmoid by
 `stablehlo.logistic`, SiLU by `x * logistic(x)`, leaky ReLU by `max(x, a * x)`. Matching by
 values, not by op spelling, recognises the functions from any exporter.
+
+It also puts a few ops in the order LiteRT's converter gives them, so that quantization sites
+are placed where the converter's kernels will be: a mean's divide before its keepdims reshape, a
+divide by a constant as a multiply, a binary op of one reshaped value with itself before the reshape.
 """
 from __future__ import annotations
 
@@ -41,6 +45,7 @@ class RecognizePass(ModulePass):
         for op in [op.operation for op in block.operations]:
             _divide_before_keepdims(op)
             _divide_by_constant_as_multiply(op)
+            _self_binary_before_reshape(op)
         mlir.erase_dead(block)  # the replaced divides, which would keep regions from closing
         ops = [op.operation for op in block.operations]
         position = {op: i for i, op in enumerate(ops)}
@@ -93,6 +98,25 @@ def _divide_by_constant_as_multiply(op):
     product = ir.Operation.create("stablehlo.multiply", results=[op.results[0].type],
                                   operands=[op.operands[0], reciprocal.results[0]], loc=loc, ip=ip)
     op.results[0].replace_all_uses_with(product.results[0])
+
+
+def _self_binary_before_reshape(op):
+    """`r + r` with `r = reshape(x)` (any binary op of one reshaped value with itself) becomes
+    `reshape(x + x)`, the order LiteRT's converter puts it in: left after the reshape, the
+    converter moves it anyway and then refuses the reshape between the input's and the sum's
+    scales. Repeats through a chain of reshapes."""
+    if op.name not in catalogue.BINARY or op.operands[0] != op.operands[1] or not mlir.is_float_tensor(op.results[0].type):
+        return
+    reshape = mlir.producer(op.operands[0])
+    if reshape is None or reshape.name != "stablehlo.reshape":
+        return
+    x = reshape.operands[0]
+    ip = ir.InsertionPoint(op)
+    inner = ir.Operation.create(op.name, results=[x.type], operands=[x, x], loc=op.location, ip=ip)
+    outer = reshape.clone(ip=ip)
+    outer.operands[0] = inner.results[0]
+    op.results[0].replace_all_uses_with(outer.results[0])
+    _self_binary_before_reshape(inner)
 
 
 def _is_float_elementwise(op) -> bool:
