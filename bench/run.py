@@ -109,7 +109,7 @@ def _context(argv: list[str], load_before, load_after, wall_s: float) -> str:
             commit += " with uncommitted changes in shloq/"
     except OSError:
         commit = "?"
-    return (f"`python bench/run.py {' '.join(argv)}`, {datetime.datetime.now():%Y-%m-%d %H:%M}, shloq at {commit}, "
+    return (f"`{' '.join(['python bench/run.py', *argv])}`, {datetime.datetime.now():%Y-%m-%d %H:%M}, shloq at {commit}, "
             f"{wall_s / 60:.1f} min. Machine: {os.cpu_count()} cores, load average (1/5/15 min) "
             f"{'/'.join(f'{x:.1f}' for x in load_before)} at the start, "
             f"{'/'.join(f'{x:.1f}' for x in load_after)} at the end: other work shared the cores, so times "
