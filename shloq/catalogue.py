@@ -420,10 +420,13 @@ def _match_reduce(op, graph):
 
 
 def _match_batch_matmul(op, graph):
-    """dot_general between two activations (attention scores and values)."""
-    if op.name != "stablehlo.dot_general" or not all(graph.is_activation(v) for v in op.operands):
+    """dot_general between two activations (attention scores and values), or between an activation
+    and a constant that is no per-channel weight (it has batch dimensions): the constant is
+    quantized per tensor with its own scale."""
+    if op.name != "stablehlo.dot_general" or not any(graph.is_activation(v) for v in op.operands):
         return None
-    return Unit(SPECS["batch_matmul"], [op], list(dict.fromkeys(op.operands)), op.results[0])
+    return Unit(SPECS["batch_matmul"], [op], list(dict.fromkeys(v for v in op.operands if graph.is_activation(v))),
+                op.results[0], statics=[v for v in op.operands if not graph.is_activation(v)])
 
 
 def _match_select(op, graph):

@@ -1,5 +1,6 @@
 // A dot_general between two activations (attention's q.k and p.v) is a BATCH_MATMUL unit: both inputs get markers
-// and the output its own site; no weight marker.
+// and the output its own site; no weight marker. So is one between an activation and a constant with batch
+// dimensions (no per-channel weight): the constant gets a per-tensor site of its own.
 // RUN: shloq-opt --split-input-file --verify-diagnostics -p shloq-mark-sites %s | FileCheck %s
 
 // Batched over dim 0, contracting the last dims (q . k^T).
@@ -25,4 +26,19 @@ func.func @main(%q: tensor<2x3x4xf32>, %k: tensor<2x5x4xf32>) -> tensor<2x3x5xf3
 func.func @main(%x: tensor<3x4xf32>) -> tensor<3x3xf32> {
   %0 = stablehlo.dot_general %x, %x, contracting_dims = [1] x [1] : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x3xf32>
   return %0 : tensor<3x3xf32>
+}
+
+// -----
+// x . c with c a constant batched like x.
+// CHECK-LABEL: func.func @main
+// CHECK-DAG: %[[C:.*]] = stablehlo.custom_call @shloq.site(%{{.*}}) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "constant", shloq.site = 1 : i64} : (tensor<2x4x3xf32>)
+// CHECK-DAG: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64}
+// CHECK: %[[D:.*]] = stablehlo.dot_general %[[X]], %[[C]], batching_dims = [0] x [0], contracting_dims = [2] x [1]
+// CHECK-NEXT: %[[O:.*]] = stablehlo.custom_call @shloq.site(%[[D]]) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "batch_matmul", shloq.site = 2 : i64}
+// CHECK-NEXT: return %[[O]]
+// CHECK-NOT: shloq.kind = "weight"
+func.func @main(%x: tensor<2x5x4xf32>) -> tensor<2x5x3xf32> {
+  %c = stablehlo.constant dense<0.5> : tensor<2x4x3xf32>
+  %0 = stablehlo.dot_general %x, %c, batching_dims = [0] x [0], contracting_dims = [2] x [1] : (tensor<2x5x4xf32>, tensor<2x4x3xf32>) -> tensor<2x5x3xf32>
+  return %0 : tensor<2x5x3xf32>
 }

@@ -19,18 +19,23 @@ class FoldConstantsPass(ModulePass):
     summary = "Evaluate ops whose operands are all constants (except size-growing broadcasts) and drop dead ops."
 
     def run(self, module):
-        block = mlir.entry_block(module)
-        folded = interpreter.supported_ops() - _KEEP
-        for op in list(block.operations):
-            op = op.operation
-            if op.name not in folded or not op.operands:
-                continue
-            operands = [interpreter.evaluate_constant(v) for v in op.operands]
-            if any(v is None for v in operands):
-                continue
-            values = interpreter.evaluate_op(op, operands)
-            ip = ir.InsertionPoint(op)
-            for result, value in zip(op.results, values):
-                result.replace_all_uses_with(mlir.make_constant(value, op.location, ip).results[0])
-        mlir.erase_dead(block)
+        fold_constant_ops(mlir.entry_block(module))
+
+
+def fold_constant_ops(block) -> None:
+    """Replaces each op whose operands are all constants by constants of its results, in program
+    order (so chains fold), then erases what is left unused."""
+    folded = interpreter.supported_ops() - _KEEP
+    for op in list(block.operations):
+        op = op.operation
+        if op.name not in folded or not op.operands:
+            continue
+        operands = [interpreter.evaluate_constant(v) for v in op.operands]
+        if any(v is None for v in operands):
+            continue
+        values = interpreter.evaluate_op(op, operands)
+        ip = ir.InsertionPoint(op)
+        for result, value in zip(op.results, values):
+            result.replace_all_uses_with(mlir.make_constant(value, op.location, ip).results[0])
+    mlir.erase_dead(block)
 
