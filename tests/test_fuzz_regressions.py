@@ -122,3 +122,15 @@ def test_a_relu_of_a_dense_that_others_read_matches_emulate(act):
     assert [op["op"] for op in model.op_table()].count("FULLY_CONNECTED") == 2
     for x, in batches:
         assert max(_steps_apart(model, x)) <= 1.001
+
+
+def test_a_clip_bound_outside_the_data_does_not_widen_its_scale():
+    """Fuzz seed 91 (SQNR 0 dB): jnp.clip(x, -1, 1) of values around 1e-3 took its scale from the
+    bounds, so every value quantized to zero; the bounds now saturate to the data's range."""
+    batches = [(x * 1e-3,) for x, in _normal((3, 8))]
+    model = _convert(lambda p, x: jnp.clip(x, -1.0, 1.0), {}, batches)
+    x = batches[0][0]
+    assert model.output_steps[0] < 1e-4
+    noise = np.mean((model(x) - x) ** 2)
+    assert 10 * np.log10(np.mean(x ** 2) / noise) > 20  # dB, was 0
+    assert max(_steps_apart(model, x)) <= 1.001

@@ -1,5 +1,6 @@
 // A binary op with a constant operand is a unit: the constant gets its own marker (shloq.op = "constant"), calibrated
-// like an activation, with its own site for add/subtract/multiply/divide and the op's site for maximum/minimum.
+// like an activation, with its own site for add/subtract/multiply/divide; for maximum/minimum it is on the op's site
+// and clamped (shloq.op = "constant:clamped": it saturates to the range of the activations instead of widening it).
 // RUN: shloq-opt --split-input-file --verify-diagnostics -p shloq-mark-sites %s | FileCheck %s
 
 // x * c, then c - (x * c) with a fused ReLU; the constant, used twice, has one marker per unit.
@@ -44,10 +45,11 @@ func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 }
 
 // -----
-// maximum/minimum with a (non-zero) constant share one scale: input, constant and output markers all have site 0.
+// maximum/minimum with a (non-zero) constant share one scale: input, constant and output markers all have site 0;
+// the constants are clamped.
 // CHECK-LABEL: func.func @main
-// CHECK-DAG: %[[A:.*]] = stablehlo.custom_call @shloq.site(%{{.*}}) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "constant", shloq.site = 0 : i64} : (tensor<2x4xf32>) -> tensor<2x4xf32>
-// CHECK-DAG: %[[B:.*]] = stablehlo.custom_call @shloq.site(%{{.*}}) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "constant", shloq.site = 0 : i64} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+// CHECK-DAG: %[[A:.*]] = stablehlo.custom_call @shloq.site(%{{.*}}) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "constant:clamped", shloq.site = 0 : i64} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+// CHECK-DAG: %[[B:.*]] = stablehlo.custom_call @shloq.site(%{{.*}}) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "constant:clamped", shloq.site = 0 : i64} : (tensor<2x4xf32>) -> tensor<2x4xf32>
 // CHECK-DAG: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64}
 // CHECK: %[[M:.*]] = stablehlo.maximum %[[X]], %{{.*}}
 // CHECK-NEXT: %[[MM:.*]] = stablehlo.custom_call @shloq.site(%[[M]]) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "maximum", shloq.site = 0 : i64}

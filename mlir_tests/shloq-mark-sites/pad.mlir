@@ -1,9 +1,9 @@
 // stablehlo.pad of an activation is a PADV2 unit sharing its input's site; the padding value, a constant, gets a
-// marker on that same site (it must be representable on the input's grid).
+// clamped marker on that same site: it is quantized on the input's grid, saturating rather than widening its range.
 // RUN: shloq-opt --verify-diagnostics -p shloq-mark-sites %s | FileCheck %s
 
 // CHECK-LABEL: func.func @main
-// CHECK-DAG: %[[V:.*]] = stablehlo.custom_call @shloq.site(%{{.*}}) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "constant", shloq.site = 1 : i64} : (tensor<f32>) -> tensor<f32>
+// CHECK-DAG: %[[V:.*]] = stablehlo.custom_call @shloq.site(%{{.*}}) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "constant:clamped", shloq.site = 1 : i64} : (tensor<f32>) -> tensor<f32>
 // CHECK-DAG: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64}
 // CHECK: %[[A:.*]] = stablehlo.abs %[[X]]
 // CHECK-NEXT: %[[AM:.*]] = stablehlo.custom_call @shloq.site(%[[A]]) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "abs", shloq.site = 1 : i64}

@@ -3,9 +3,9 @@
 // no markers.
 // RUN: shloq-opt --split-input-file --verify-diagnostics -p shloq-mark-sites %s | FileCheck %s
 
-// A padding mask from integer token ids; the -1e9 fill is marked on the select's site.
+// A padding mask from integer token ids; the -1e9 fill is marked (clamped) on the select's site.
 // CHECK-LABEL: func.func @main
-// CHECK-DAG: %[[F:.*]] = stablehlo.custom_call @shloq.site(%{{.*}}) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "constant", shloq.site = 0 : i64} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+// CHECK-DAG: %[[F:.*]] = stablehlo.custom_call @shloq.site(%{{.*}}) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "constant:clamped", shloq.site = 0 : i64} : (tensor<2x4xf32>) -> tensor<2x4xf32>
 // CHECK-DAG: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64}
 // CHECK: %[[M:.*]] = stablehlo.compare NE, %arg1, %{{.*}}, SIGNED
 // CHECK-NEXT: %[[S:.*]] = stablehlo.select %[[M]], %[[X]], %[[F]]

@@ -10,13 +10,15 @@ from litert_converter.mlir import ir
 from shloq import mlir
 from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.passes import ModulePass, register
+from shloq.passes.mark_sites import CLAMPED_CONSTANT
 
 
 @register
 @dataclasses.dataclass
 class InstrumentPass(ModulePass):
     """Per calibrated site, appends results `min` and `max` of its finite values (scalars), or with
-    `values` the tensor itself (for percentiles). Each added result carries `shloq.site` and
+    `values` the tensor itself (for percentiles); a clamped constant adds nothing (see
+    `mark_sites.CLAMPED_CONSTANT`). Each added result carries `shloq.site` and
     `shloq.stat`. A softmax input also gets `floor`: its lowest row maximum less
     `SOFTMAX_MARGIN + ln(row length)`. Values below it weigh less than e**-8 of a row's mass, so
     they need no room on the int8 grid; a mask fill of -1e4 or -inf would otherwise be the
@@ -35,7 +37,7 @@ class InstrumentPass(ModulePass):
             if not is_site_marker(op):
                 continue
             site = marker_attrs(op)
-            if site["kind"] != "activation":
+            if site["kind"] != "activation" or site["op"] == CLAMPED_CONSTANT:
                 continue
             value, ip = op.results[0], ir.InsertionPoint(ret)
             constant = evaluate_constant(op.operands[0])

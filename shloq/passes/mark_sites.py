@@ -20,6 +20,10 @@ from shloq.qscheme import STORAGE_RANGE, storage_type
 from shloq.rules import QuantizationRule, match_rule
 
 UNSUPPORTED = "is not in shloq's op catalogue"
+# The marker label of a constant operand that shares the scale of a unit's activations (a clip
+# bound, a pad value, a mask fill): it saturates to their range instead of widening it, which
+# gives the same result, as the unit's output site sees every value the constant contributes.
+CLAMPED_CONSTANT = "constant:clamped"
 
 
 def refusal(message: str) -> tuple[str, str] | None:
@@ -136,7 +140,7 @@ class _SitePlan:
         self.quantized_outputs: set = set()  # (value, dtype) of the output markers
         self.input_markers: dict = {}     # (value, dtype) -> (key, [consumer ops]): only those read it
         self.weight_markers: list = []    # (value, key, consumer op)
-        self.static_markers: list = []    # (constant value, key, [consumer ops])
+        self.static_markers: list = []    # (constant value, key, [consumer ops], label)
 
     def new_key(self, **attrs) -> int:
         key = len(self.parent)
@@ -199,7 +203,9 @@ class _SitePlan:
             key = self.new_key(kind="fixed", dtype=dtype, scale=scale, zero_point=zero_point)
         for value in unit.statics:  # calibrated like activations (their values are constant)
             static_key = key if shared else self.new_key(kind="activation", dtype=dtype)
-            self.static_markers.append((value, static_key, [op for op in unit.ops if value in list(op.operands)]))
+            label = CLAMPED_CONSTANT if shared and unit.inputs else "constant"
+            self.static_markers.append((value, static_key, [op for op in unit.ops if value in list(op.operands)],
+                                        label))
         if unit.spec.name == "softmax":  # calibration keeps the softmax input's range to what matters
             self.attrs[self.find(self.site_of[(unit.inputs[0], dtype)])]["softmax_axis"] = \
                 mlir.tensor_shape(unit.inputs[0].type)[-1]
@@ -216,7 +222,7 @@ class _SitePlan:
             return ids.setdefault(self.find(key), len(ids))
 
         markers = [(value, key, consumers, "input") for (value, _), (key, consumers) in self.input_markers.items()]
-        markers += [(value, key, consumers, "constant") for value, key, consumers in self.static_markers]
+        markers += self.static_markers
         for value, key, consumers, label in markers:
             _redirect(value, _marker(value, site_id(key), {**self.attrs[self.find(key)], "op": label}), consumers)
         for value, key, consumer in self.weight_markers:
