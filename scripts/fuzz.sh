@@ -11,8 +11,8 @@
 #   python tests/fuzz_models.py check SEED       # rerun one example in process
 #   python tests/fuzz_models.py script SEED      # print it as a standalone script
 #
-# The in-process hypothesis profile is the pytest test: SHLOQ_FUZZ_EXAMPLES=300 python -m pytest
-# -p no:cacheprovider -o addopts="" tests/test_fuzz.py (not in CI until the bugs in scripts/fuzz_repros/ are fixed).
+# The in-process hypothesis profile is the pytest test, which CI runs with 30 derandomized examples:
+# SHLOQ_FUZZ_EXAMPLES=300 python -m pytest -p no:cacheprovider tests/test_fuzz.py runs more.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export JAX_PLATFORMS="${JAX_PLATFORMS:-cpu}"

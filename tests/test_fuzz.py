@@ -3,7 +3,8 @@ weights; rarely an op outside the catalogue) either convert in strict mode to a 
 .tflite whose LiteRT output agrees with `emulate` within one output step on >= 99% of elements,
 or raise a documented shloq error naming the op. Anything else is a bug.
 
-CI runs a short derandomized profile; `SHLOQ_FUZZ_EXAMPLES=300` runs more in process, and
+CI runs a short derandomized profile (the same 30 examples every run, about a minute on two
+cores); `SHLOQ_FUZZ_EXAMPLES=300` runs more in process, and
 scripts/fuzz.sh runs a long profile in worker subprocesses (a segfault costs one example there).
 The examples are drawn in tests/fuzz_models.py, which also reproduces one: on failure the test
 prints a standalone script.
