@@ -16,7 +16,9 @@ divide by a constant as a multiply, a binary op of one reshaped value with itsel
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
+import heapq
 import itertools
 
 import numpy as np
@@ -49,11 +51,11 @@ class RecognizePass(ModulePass):
         mlir.erase_dead(block)  # the replaced divides, which would keep regions from closing
         ops = [op.operation for op in block.operations]
         position = {op: i for i, op in enumerate(ops)}
-        replaced = set()
+        replaced, statics = set(), _Statics()
         for op in reversed(ops):
             if op in replaced or not _is_float_elementwise(op):
                 continue
-            found = _match_region(op, position)
+            found = _match_region(op, position, statics)
             if found is None:
                 continue
             region, x, function = found
@@ -123,63 +125,74 @@ def _is_float_elementwise(op) -> bool:
     return is_elementwise(op.name) and len(op.results) == 1 and mlir.is_float_tensor(op.results[0].type)
 
 
-def _splat_static(value) -> bool:
-    """A splat constant, possibly broadcast: the region stays a function of one scalar."""
-    return catalogue.splat_constant(value) is not None
+class _Statics:
+    """Memoized kind of each value: a splat constant (possibly broadcast), another static, or
+    computed. Regions ask about the same constants over and over."""
+
+    def __init__(self):
+        self._kinds = {}
+
+    def kind(self, value) -> str:
+        if value not in self._kinds:
+            self._kinds[value] = ("splat" if catalogue.splat_constant(value) is not None
+                                  else "static" if mlir.constant_source(value) is not None else "computed")
+        return self._kinds[value]
 
 
-def _match_region(last, position):
+def _match_region(last, position, statics):
     """Grows the region ending at `last`, expanding the latest frontier value first; returns
-    (ops, input value, ActivationFunction) for the first closed one-input region that matches."""
-    region, order = {last}, [last]
+    (ops, input value, ActivationFunction) for the first closed one-input region that matches.
+
+    The frontier (computed values the region reads), the candidates to grow by (a heap by graph
+    position) and the count of uses leaving the region are kept up to date as ops join, so each
+    step costs the size of one op, not of the region: deep residual stacks chain same-shaped
+    elementwise ops across layers, and regions run to MAX_REGION_OPS from every op there."""
     shape = mlir.tensor_shape(last.results[0].type)
+    region, order, frontier, heap = set(), [], {}, []
+    escaping, pending = 0, collections.Counter()   # uses of region results by ops outside it
+
+    def is_candidate(op):
+        return (op is not None and op.name != "stablehlo.constant" and is_elementwise(op.name)
+                and mlir.tensor_shape(op.results[0].type) == shape
+                and all(statics.kind(v) != "static" for v in op.operands))
+
+    def join(op) -> bool:
+        """Adds `op`; False if it reads a non-splat static (the region is no scalar function)."""
+        nonlocal escaping
+        region.add(op)
+        order.append(op)
+        frontier.pop(op.results[0], None)
+        escaping -= pending.pop(op, 0)
+        if op is not last:
+            for user in mlir.users(op.results[0]):
+                if user not in region:
+                    pending[user] += 1
+                    escaping += 1
+        for v in op.operands:
+            kind = statics.kind(v)
+            if kind == "static":
+                return False
+            if kind == "splat" or v in frontier or mlir.producer(v) in region:
+                continue
+            frontier[v] = None
+            producer = mlir.producer(v)
+            if is_candidate(producer):
+                heapq.heappush(heap, (-position.get(producer, -1), id(producer), producer))
+        return True
+
+    if not join(last):
+        return None
     while len(region) < MAX_REGION_OPS:
-        frontier = _frontier(region)
-        if frontier is None:
-            return None
-        if len(frontier) == 1 and len(region) > 1 and _closed(region, last):
-            x = frontier[0]
+        if len(frontier) == 1 and len(region) > 1 and escaping == 0:
+            x = next(iter(frontier))
             function = _identify(order, x, last)
             if function is not None:
                 return order, x, function
-        producers = [mlir.producer(v) for v in frontier]
-        candidates = [p for p in producers if p is not None and p.name != "stablehlo.constant"
-                      and (is_elementwise(p.name)) and mlir.tensor_shape(p.results[0].type) == shape
-                      and all(_splat_static(v) or _is_activation_like(v) for v in p.operands)]
-        if not candidates:
+        while heap and heap[0][2] in region:
+            heapq.heappop(heap)
+        if not heap or not join(heapq.heappop(heap)[2]):
             return None
-        grow = max(candidates, key=lambda p: position.get(p, -1))
-        region.add(grow)
-        order.append(grow)
     return None
-
-
-def _is_activation_like(value) -> bool:
-    """Not a static value: only splat statics may enter a recognised region."""
-    return catalogue.splat_constant(value) is None and mlir.constant_source(value) is None
-
-
-def _frontier(region):
-    """The non-static values the region reads but does not compute (None if a non-splat static
-    operand makes the region more than a scalar function)."""
-    inside = {r for o in region for r in o.results}
-    frontier = []
-    for o in region:
-        for v in o.operands:
-            if v in inside:
-                continue
-            if _splat_static(v):
-                continue
-            if mlir.constant_source(v) is not None:
-                return None
-            if v not in frontier:
-                frontier.append(v)
-    return frontier
-
-
-def _closed(region, last) -> bool:
-    """Only `last`'s result leaves the region."""
-    return all(u in region for o in region if o != last for r in o.results for u in mlir.users(r))
 
 
 def _identify(order, x, last):
