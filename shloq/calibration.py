@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 from shloq import mlir
 from shloq.errors import CalibrationError, InputError
 from shloq.interpreter import is_site_marker, marker_attrs, marker_behind
+from shloq.qscheme import STORAGE_RANGE
 
 METHODS = ("minmax", "average_minmax", "percentile")
 
@@ -54,15 +55,16 @@ class Stats:
                    data.get("fingerprint", ""), {int(k): v for k, v in data.get("names", {}).items()})
 
 
-def result_stats(func) -> list[tuple[int, str]]:
-    """(site, stat) for each result the instrument pass added, in result order."""
+def result_stats(func) -> list[tuple[int, str, str]]:
+    """(site, stat, what it measures) for each result the instrument pass added, in result order."""
     if "res_attrs" not in func.attributes:
         return []
     found = []
     for attrs in ir.ArrayAttr(func.attributes["res_attrs"]):
         attrs = ir.DictAttr(attrs)
         if "shloq.site" in attrs:
-            found.append((ir.IntegerAttr(attrs["shloq.site"]).value, ir.StringAttr(attrs["shloq.stat"]).value))
+            found.append((ir.IntegerAttr(attrs["shloq.site"]).value, ir.StringAttr(attrs["shloq.stat"]).value,
+                          ir.StringAttr(attrs["shloq.where"]).value))
     return found
 
 
@@ -80,7 +82,7 @@ def accumulate(run, stat_layout, batches, input_specs, method: str, percentile: 
         # Markers sharing a site (an op and its shared-scale consumers) are one tensor's range:
         # combine them within the batch first, so averaging runs over batches only.
         batch_lo, batch_hi, batch_values, batch_floor = {}, {}, {}, {}
-        for (site, stat), value in zip(stat_layout, jax.device_get(outputs)):
+        for (site, stat, _), value in zip(stat_layout, jax.device_get(outputs)):
             value = np.asarray(value, np.float64)
             if stat == "values":
                 batch_values.setdefault(site, []).append(value[np.isfinite(value)])
@@ -107,7 +109,9 @@ def accumulate(run, stat_layout, batches, input_specs, method: str, percentile: 
     sites = {site: (float(reduce_lo(lows[site])), float(reduce_hi(highs[site]))) for site in lows}
     for site, (lo, hi) in sites.items():
         if not (np.isfinite(lo) and np.isfinite(hi)):
-            raise CalibrationError(f"site {site} saw non-finite values during calibration (range [{lo}, {hi}])")
+            where = next(w for s, _, w in stat_layout if s == site)
+            raise CalibrationError(f"{where} saw only non-finite values in a calibration batch (range [{lo}, {hi}]): "
+                                   f"calibrate on data for which the float model stays finite there")
     return sites, count
 
 
@@ -148,17 +152,27 @@ def clip_mask_ranges(module, ranges: dict) -> dict:
                     or "softmax_axis" not in marker_attrs(out[0]) or len(other) != 1):
                 blocked.add(site)
                 continue
-            out_site, other_site = marker_attrs(out[0])["site"], marker_attrs(other[0])["site"]
-            if out_site not in ranges or other_site not in ranges:
+            out_site, other_range = marker_attrs(out[0])["site"], _site_range(other[0], ranges)
+            if out_site not in ranges or other_range is None:
                 blocked.add(site)
                 continue
-            floor = ranges[out_site][0] - ranges[other_site][1]
+            floor = ranges[out_site][0] - other_range[1]
             bounds[site] = min(bounds.get(site, floor), floor)
     clipped = dict(ranges)
     for site, floor in bounds.items():
         if site not in blocked and site in clipped and clipped[site][0] < floor:
             clipped[site] = (floor, max(clipped[site][1], floor))
     return clipped
+
+
+def _site_range(marker, ranges: dict) -> tuple[float, float] | None:
+    """The calibrated range of `marker`'s site, or the range its fixed scale spans (a softmax
+    output's [0, 1)), or None."""
+    attrs = marker_attrs(marker)
+    if attrs["kind"] == "fixed":
+        qmin, qmax = STORAGE_RANGE[attrs["dtype"]]
+        return (qmin - attrs["zero_point"]) * attrs["scale"], (qmax - attrs["zero_point"]) * attrs["scale"]
+    return ranges.get(attrs["site"])
 
 
 def _through_broadcasts(value) -> list:

@@ -513,6 +513,22 @@ def _is_2d_pool(op) -> bool:
     return len(window) == 4 and window[0] == 1 and window[3] == 1
 
 
+def _with_fused_relu(match):
+    """A pool matcher that also takes a ReLU/ReLU6 after the pool into the unit: LiteRT's converter
+    fuses it into MAX_POOL_2D/AVERAGE_POOL_2D, which keep their input's scale, so a site between
+    them would give the pool a second scale (the converter refuses that)."""
+    def matcher(op, graph):
+        relu = _relu_input(op, graph)
+        if not relu:
+            return match(op, graph)
+        inner = graph.single_use_producer(relu[0])
+        unit = inner and match(inner, graph)
+        if not unit:
+            return None
+        return dataclasses.replace(unit, ops=[*unit.ops, *relu[2:], op], output=op.results[0], activation=relu[1])
+    return matcher
+
+
 def _match_max_pool(op, graph):
     if op.name != "stablehlo.reduce_window" or not graph.is_activation(op.operands[0]) or not _is_2d_pool(op):
         return None
@@ -533,9 +549,12 @@ def _match_shape_op(op, graph):
 
 
 def _match_concatenate(op, graph):
-    if op.name != "stablehlo.concatenate" or not all(graph.is_activation(v) for v in op.operands):
+    """Activations concatenated, possibly with constants (which share their scale)."""
+    if op.name != "stablehlo.concatenate" or not any(graph.is_activation(v) for v in op.operands):
         return None
-    return Unit(SPECS["concatenate"], [op], list(dict.fromkeys(op.operands)), op.results[0])
+    operands = list(dict.fromkeys(op.operands))
+    return Unit(SPECS["concatenate"], [op], [v for v in operands if graph.is_activation(v)], op.results[0],
+                statics=[v for v in operands if not graph.is_activation(v)])
 
 
 def _match_softmax(op, graph):
@@ -574,9 +593,9 @@ def _match_softmax(op, graph):
 
 
 # Tried in this order on each op, from the last op of the function to the first.
-MATCHERS = [_match_softmax, _match_contraction, _match_mean, _match_avg_pool, _match_binary, _match_max_pool,
-            _match_shape_op, _match_concatenate, _match_unary, _match_composite, _match_reduce, _match_batch_matmul,
-            _match_select, _match_pad, _match_gather]
+MATCHERS = [_match_softmax, _match_contraction, _match_mean, _with_fused_relu(_match_avg_pool),
+            _with_fused_relu(_match_max_pool), _match_binary, _match_shape_op, _match_concatenate, _match_unary,
+            _match_composite, _match_reduce, _match_batch_matmul, _match_select, _match_pad, _match_gather]
 
 
 def is_integer_op(op) -> bool:

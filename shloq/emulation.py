@@ -102,15 +102,18 @@ def _requantize(value, q_from: SiteQParams | None, q_to: SiteQParams):
     """`value` put on `q_to`'s grid. From another int8 grid `q_from` (QUANTIZE between int8 scales,
     RELU, requantized inputs) as LiteRT's integer kernels do it: `MultiplyByQuantizedMultiplier` by
     `s_from / s_to`, not a float rounding. From no known grid, or off the int8 per-tensor case,
-    it is `fake_quant`."""
+    it is `fake_quant`; so are values off `q_from`'s grid: a ReLU6 bound of 6 that the input's
+    scale does not hold, to which LiteRT's RELU6 clamps on the output grid."""
     if q_from == q_to:
         return value
     if q_from is None or any(q.axis is not None or q.dtype != "i8" for q in (q_from, q_to)):
         return fake_quant(value, q_to)
     multiplier, shift = _quantize_multiplier(float(np.float32(q_from.scale)) / float(np.float32(q_to.scale)))
-    ints = jnp.round(value / jnp.float32(q_from.scale)).astype(jnp.int32)
-    return _dequantize(_multiply_by_quantized_multiplier(ints, multiplier, shift) + q_to.zero_point, q_to,
-                       value.dtype)
+    steps = value / jnp.float32(q_from.scale)
+    ints = jnp.round(steps).astype(jnp.int32)
+    requantized = _dequantize(_multiply_by_quantized_multiplier(ints, multiplier, shift) + q_to.zero_point, q_to,
+                              value.dtype)
+    return jnp.where(jnp.abs(steps - jnp.round(steps)) < 1e-3, requantized, fake_quant(value, q_to))
 
 
 def _integer_elementwise(module, params, ids) -> dict:
@@ -182,14 +185,12 @@ def _requantized_inputs(module, params, ids) -> dict:
 
 
 def _divided_reductions(module, params, reducer: str):
-    """Quantized `reducer(x) / count` units (mean, average pool) between two sites: yields
-    (divide op, reducer op, input qparams, output qparams, count)."""
-    for op in mlir.entry_block(module).operations:
-        op = op.operation
-        if not is_site_marker(op) or op not in params:
-            continue
-        divide = mlir.producer(op.operands[0])
-        if divide is None or divide.name != "stablehlo.divide":
+    """Quantized `reducer(x) / count` units (mean, average pool; the pool with its fused ReLU)
+    between two sites: yields (divide op, reducer op, input qparams, output qparams, count)."""
+    for divide in mlir.entry_block(module).operations:
+        divide = divide.operation
+        op = _output_marker(divide) if divide.name == "stablehlo.divide" else None
+        if op not in params:
             continue
         reduction = mlir.producer(divide.operands[0])
         if reduction is not None and reduction.name in ("stablehlo.reshape", "stablehlo.broadcast_in_dim"):

@@ -19,8 +19,9 @@ then an op outside it (UNSUPPORTED).
 `check(spec)` runs one example: export, calibrate on 3 random batches, convert in strict mode,
 then compare LiteRT against `emulate`. Its outcome is one of
   converted            full-integer .tflite that agrees with emulate within one step on >= 99%
-  refused              a documented shloq error, as expected (UnsupportedOpError naming an op
-                       outside the catalogue that the spec contains)
+  refused              a documented shloq error, as expected: an UnsupportedOpError naming an op
+                       outside the catalogue that the spec contains, or a CalibrationError naming
+                       the op where the float model overflows on the data (exp of large values)
   unexpected_refusal   a documented shloq error on a model the catalogue claims to support, or
                        naming ops the spec does not make unsupported
   fidelity             converted, but float ops remain, an output step is invalid, shapes differ
@@ -754,6 +755,13 @@ def _tail(err, limit=12):
     return "".join(traceback.format_exception(type(err), err, err.__traceback__)[-limit:])
 
 
+def _finite(f, p, batches) -> bool:
+    """Whether the float model's outputs on `batches` are all finite."""
+    import jax
+
+    return all(np.all(np.isfinite(np.asarray(v))) for x, in batches for v in jax.tree_util.tree_leaves(f(p, x)))
+
+
 def check(spec, reraise=False, n_tests=3) -> dict:
     """Runs one example; see the module docstring for the outcomes. With `reraise`, an internal
     error propagates as the original exception (so hypothesis and pytest show it)."""
@@ -793,6 +801,8 @@ def check(spec, reraise=False, n_tests=3) -> dict:
                 outcome["why"] = ("strict mode refused a catalogue-only model" if not expected else
                                   f"named {sorted(named - expected)}, expected only {sorted(expected)}"
                                   if not named <= expected else "location does not name the model's source line")
+        elif isinstance(err, shloq.CalibrationError) and MODEL_FILE in str(err) and not _finite(f, p, batches):
+            outcome["status"] = "refused"  # the float model overflows on the data, and the error says where
         else:
             outcome.update(status="unexpected_refusal", why=f"{name} on a valid model",
                            traceback=_tail(err))

@@ -134,3 +134,65 @@ def test_a_clip_bound_outside_the_data_does_not_widen_its_scale():
     noise = np.mean((model(x) - x) ** 2)
     assert 10 * np.log10(np.mean(x ** 2) / noise) > 20  # dB, was 0
     assert max(_steps_apart(model, x)) <= 1.001
+
+
+@pytest.mark.parametrize("pool", ["max", "avg"])
+@pytest.mark.parametrize("act", [jax.nn.relu, jax.nn.relu6])
+def test_a_relu_after_a_pool_converts(pool, act):
+    """Fuzz seed 291: LiteRT's converter fuses a ReLU into MAX_POOL_2D/AVERAGE_POOL_2D, which keep
+    their input's scale; with a site between them it refused the pool's two scales."""
+    kernel = {"max": "MAX_POOL_2D", "avg": "AVERAGE_POOL_2D"}[pool]
+
+    def f(p, x):
+        if pool == "max":
+            return act(jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID"))
+        return act(jax.lax.reduce_window(x, 0.0, jax.lax.add, (1, 2, 2, 1), (1, 2, 2, 1), "VALID") / 4.0)
+
+    batches = _normal((2, 6, 6, 2))
+    model = _convert(f, {}, batches)
+    assert [op["op"] for op in model.op_table()].count(kernel) == 1
+    assert litert.float_ops(model.op_table()) == []
+    for x, in batches:
+        assert max(_steps_apart(model, x)) <= 1.001
+
+
+def test_a_concatenation_with_a_constant_converts():
+    """Fuzz seed 252: a constant concatenated with activations (here left by an all-zero dense)
+    was refused as outside the catalogue."""
+    params = {"b": np.array([0.5, -1.0, 2.0], np.float32)}
+    batches = _normal((4, 3))
+    model = _convert(lambda p, x: jnp.concatenate([x, jnp.broadcast_to(p["b"], x.shape)], -1), params, batches)
+    assert litert.float_ops(model.op_table()) == []
+    x = batches[0][0]
+    assert max(_steps_apart(model, x)) <= 1.001
+    np.testing.assert_allclose(model(x)[:, 3:], np.broadcast_to(params["b"], (4, 3)), atol=model.output_steps[0])
+
+
+def test_a_relu6_whose_bound_is_off_the_input_grid_matches_emulate():
+    """Fuzz seed 210: a RELU6 of its own clamps at 6 on its output grid; emulate clamped in float
+    and then rounded 6 on the input's grid (26 steps of 0.228 are 5.93): 3 output steps off."""
+    batches = [(x * 5.0,) for x, in _normal((64, 8))]
+    model = _convert(lambda p, x: (lambda h: (jax.nn.relu6(h), h))(x * x), {}, batches)
+    for x, in batches:
+        assert max(_steps_apart(model, x)) <= 1.001
+
+
+def test_an_additive_mask_on_softmax_probabilities_is_clipped():
+    """Fuzz seed 277: a -1e4 additive mask on a softmax output kept its full range (scale 39), as
+    the softmax's fixed range was not looked up; LiteRT's int8 ADD overflowed (57 steps off)."""
+    def f(p, x):
+        return jax.nn.softmax(jax.nn.softmax(x, axis=-1) + jnp.where(jnp.tri(3, 9, 2, dtype=bool), 0.0, -1e4), axis=-1)
+
+    batches = _normal((2, 4, 3, 9))
+    model = _convert(f, {}, batches)
+    x = batches[0][0]
+    assert max(_steps_apart(model, x)) <= 1.001
+    np.testing.assert_allclose(model(x), f({}, x), atol=4 * model.output_steps[0])
+
+
+def test_a_float_overflow_in_calibration_names_the_op():
+    """Fuzz seed 283: exp of large values is inf on every calibration element; the CalibrationError
+    named a site number only."""
+    exported = jax.export.export(jax.jit(lambda p, x: jnp.exp(x * 1000.0)))({}, np.ones((2, 4), np.float32))
+    with pytest.raises(shloq.CalibrationError, match=r"'stablehlo.exponential' at .*test_fuzz_regressions.py"):
+        shloq.calibrate(exported, RULES, {}, [(np.ones((2, 4), np.float32),)], progress=False)

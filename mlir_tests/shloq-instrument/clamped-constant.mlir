@@ -2,7 +2,7 @@
 // site 0 gets min/max from its input and output markers only; a constant with a site of its own is ranged.
 // RUN: shloq-opt -p shloq-instrument %s | FileCheck %s
 
-// CHECK-LABEL: func.func @main(%arg0: tensor<4xf32>) -> (tensor<4xf32>, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "min"}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "max"}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "min"}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "max"}, tensor<f32> {shloq.site = 1 : i64, shloq.stat = "min"}, tensor<f32> {shloq.site = 1 : i64, shloq.stat = "max"}, tensor<f32> {shloq.site = 2 : i64, shloq.stat = "min"}, tensor<f32> {shloq.site = 2 : i64, shloq.stat = "max"})
+// CHECK-LABEL: func.func @main(%arg0: tensor<4xf32>) -> (tensor<4xf32>, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "min", shloq.where = {{"[^"]*"}}}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "max", shloq.where = {{"[^"]*"}}}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "min", shloq.where = {{"[^"]*"}}}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "max", shloq.where = {{"[^"]*"}}}, tensor<f32> {shloq.site = 1 : i64, shloq.stat = "min", shloq.where = {{"[^"]*"}}}, tensor<f32> {shloq.site = 1 : i64, shloq.stat = "max", shloq.where = {{"[^"]*"}}}, tensor<f32> {shloq.site = 2 : i64, shloq.stat = "min", shloq.where = {{"[^"]*"}}}, tensor<f32> {shloq.site = 2 : i64, shloq.stat = "max", shloq.where = {{"[^"]*"}}})
 // CHECK-DAG: stablehlo.constant dense<2.500000e-01> : tensor<f32>
 // CHECK-DAG: stablehlo.constant dense<5.000000e-01> : tensor<f32>
 // CHECK-NOT: dense<-1.000000e+00> : tensor<f32>

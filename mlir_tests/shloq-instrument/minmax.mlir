@@ -1,8 +1,9 @@
 // Each activation marker adds two scalar results, a min and a max reduce over all dims of the marker's finite values
-// (non-finite elements replaced by +inf / -inf through is_finite and select), tagged {shloq.site, shloq.stat}.
+// (non-finite elements replaced by +inf / -inf through is_finite and select), tagged {shloq.site, shloq.stat, shloq.where}:
+// what computes the value measured.
 // RUN: shloq-opt -p shloq-instrument %s | FileCheck %s
 
-// CHECK-LABEL: func.func @main(%arg0: tensor<2x4xf32>, %arg1: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "min"}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "max"}, tensor<f32> {shloq.site = 1 : i64, shloq.stat = "min"}, tensor<f32> {shloq.site = 1 : i64, shloq.stat = "max"}, tensor<f32> {shloq.site = 2 : i64, shloq.stat = "min"}, tensor<f32> {shloq.site = 2 : i64, shloq.stat = "max"})
+// CHECK-LABEL: func.func @main(%arg0: tensor<2x4xf32>, %arg1: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "min", shloq.where = "input {{.*}}"}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "max", shloq.where = "input {{.*}}"}, tensor<f32> {shloq.site = 1 : i64, shloq.stat = "min", shloq.where = "input {{.*}}"}, tensor<f32> {shloq.site = 1 : i64, shloq.stat = "max", shloq.where = "input {{.*}}"}, tensor<f32> {shloq.site = 2 : i64, shloq.stat = "min", shloq.where = "'stablehlo.add' at {{.*}}"}, tensor<f32> {shloq.site = 2 : i64, shloq.stat = "max", shloq.where = "'stablehlo.add' at {{.*}}"})
 // CHECK: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0)
 // CHECK: %[[Y:.*]] = stablehlo.custom_call @shloq.site(%arg1)
 // CHECK: %[[O:.*]] = stablehlo.custom_call @shloq.site(%{{.*}})

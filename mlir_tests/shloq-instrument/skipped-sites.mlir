@@ -1,7 +1,7 @@
 // Weight and fixed-range (softmax) markers need no calibration: only the activation site gets results; existing result attributes are kept.
 // RUN: shloq-opt -p shloq-instrument %s | FileCheck %s
 
-// CHECK-LABEL: func.func @main(%arg0: tensor<4xf32>) -> (tensor<2xf32> {jax.result_info = "out"}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "min"}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "max"})
+// CHECK-LABEL: func.func @main(%arg0: tensor<4xf32>) -> (tensor<2xf32> {jax.result_info = "out"}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "min", shloq.where = {{"[^"]*"}}}, tensor<f32> {shloq.site = 0 : i64, shloq.stat = "max", shloq.where = {{"[^"]*"}}})
 // CHECK-NOT: shloq.site = 1 : i64, shloq.stat
 // CHECK-NOT: shloq.site = 2 : i64, shloq.stat
 // CHECK: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0)

@@ -2,7 +2,7 @@
 // RUN: shloq-opt -p 'shloq-instrument{values=true}' %s | FileCheck %s
 // RUN: shloq-opt -p 'shloq-instrument{values}' %s | FileCheck %s
 
-// CHECK-LABEL: func.func @main(%arg0: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32> {shloq.site = 0 : i64, shloq.stat = "values"}, tensor<2x4xf32> {shloq.site = 1 : i64, shloq.stat = "values"})
+// CHECK-LABEL: func.func @main(%arg0: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32> {shloq.site = 0 : i64, shloq.stat = "values", shloq.where = {{"[^"]*"}}}, tensor<2x4xf32> {shloq.site = 1 : i64, shloq.stat = "values", shloq.where = {{"[^"]*"}}})
 // CHECK-NOT: stablehlo.reduce
 // CHECK: %[[X:.*]] = stablehlo.custom_call @shloq.site(%arg0)
 // CHECK: %[[O:.*]] = stablehlo.custom_call @shloq.site(

@@ -18,8 +18,8 @@ from shloq.passes.mark_sites import CLAMPED_CONSTANT
 class InstrumentPass(ModulePass):
     """Per calibrated site, appends results `min` and `max` of its finite values (scalars), or with
     `values` the tensor itself (for percentiles); a clamped constant adds nothing (see
-    `mark_sites.CLAMPED_CONSTANT`). Each added result carries `shloq.site` and
-    `shloq.stat`. A softmax input also gets `floor`: its lowest row maximum less
+    `mark_sites.CLAMPED_CONSTANT`). Each added result carries `shloq.site`,
+    `shloq.stat` and `shloq.where` (the op whose value it measures, for error messages). A softmax input also gets `floor`: its lowest row maximum less
     `SOFTMAX_MARGIN + ln(row length)`. Values below it weigh less than e**-8 of a row's mass, so
     they need no room on the int8 grid; a mask fill of -1e4 or -inf would otherwise be the
     range (and every real score would round to the same value)."""
@@ -56,13 +56,23 @@ class InstrumentPass(ModulePass):
                                              op.location, ip))]
             if "softmax_axis" in site and constant is None:  # a mask fill constant has no row maximum to keep
                 stats.append(("floor", _softmax_floor(value, site["softmax_axis"], op.location, ip)))
+            where = ir.StringAttr.get(_computed_at(op.operands[0]))
             for stat, result in stats:
                 outputs.append(result)
-                attrs.append(ir.DictAttr.get({"shloq.site": mlir.i64(site["site"]), "shloq.stat": ir.StringAttr.get(stat)}))
+                attrs.append(ir.DictAttr.get({"shloq.site": mlir.i64(site["site"]), "shloq.stat": ir.StringAttr.get(stat),
+                                              "shloq.where": where}))
         ir.Operation.create("func.return", operands=outputs, loc=ret.location, ip=ir.InsertionPoint(ret))
         ret.erase()
         func.attributes["res_attrs"] = ir.ArrayAttr.get(attrs)
         mlir.set_function_type(func)
+
+
+def _computed_at(value) -> str:
+    """What computes `value` and where, for calibration's error messages."""
+    op = mlir.producer(value)
+    if op is None:
+        return f"input {mlir.describe(value.location)}"
+    return f"'{op.name}' at {mlir.describe(op.location)}"
 
 
 def _result_attrs(func, count):
