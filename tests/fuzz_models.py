@@ -164,11 +164,15 @@ def _factorizations(n, parts):
     return [(d,) + rest for d in range(1, n + 1) if n % d == 0 for rest in _factorizations(n // d, parts - 1)]
 
 
-def _pick_input(c, candidates, latest):
-    """Prefers the latest tensor (deep chains), else any candidate (branches, DAGs)."""
-    if latest in candidates and not c.chance(0.4):
-        return latest
-    return c.choice(sorted(candidates))
+def _pick(c, shapes, fits=lambda shape: True):
+    """The index of a tensor whose shape `fits`: the latest when it fits (deep chains), else any
+    (branches, DAGs); None when none fits."""
+    candidates = [j for j, s in enumerate(shapes) if fits(s)]
+    if not candidates:
+        return None
+    if len(shapes) - 1 in candidates and not c.chance(0.4):
+        return len(shapes) - 1
+    return c.choice(candidates)
 
 
 # ---- layer generators: each returns a layer dict or None when nothing fits ----------------------
@@ -200,8 +204,7 @@ def _contraction_tail(c, rng, layer, name, out):
 
 
 def _gen_dense(c, rng, shapes, i):
-    candidates = [j for j, s in enumerate(shapes) if len(s) >= 2]
-    j = _pick_input(c, candidates, len(shapes) - 1)
+    j = _pick(c, shapes, lambda s: len(s) >= 2)
     shape = shapes[j]
     fan_in = shape[-1]
     out = fan_in if c.chance(0.3) else c.integer(1, 8)
@@ -213,10 +216,9 @@ def _gen_dense(c, rng, shapes, i):
 
 
 def _gen_conv(c, rng, shapes, i):
-    candidates = [j for j, s in enumerate(shapes) if len(s) == 4]
-    if not candidates:
+    j = _pick(c, shapes, lambda s: len(s) == 4)
+    if j is None:
         return None
-    j = _pick_input(c, candidates, len(shapes) - 1)
     n, h, w_, cin = shapes[j]
     kh, kw = c.choice([(1, 1), (3, 3), (3, 3), (2, 2), (1, 3), (3, 1)])
     stride = c.choice([(1, 1), (1, 1), (2, 2), (1, 2)])
@@ -245,7 +247,7 @@ def _gen_conv(c, rng, shapes, i):
 
 
 def _gen_activation(c, rng, shapes, i, op):
-    j = _pick_input(c, range(len(shapes)), len(shapes) - 1)
+    j = _pick(c, shapes)
     return {"op": op, "inputs": [j], "params": {}, "shape": shapes[j]}
 
 
@@ -265,7 +267,7 @@ def _gen_binary(c, rng, shapes, i):
 
 
 def _gen_constant_binary(c, rng, shapes, i):
-    j = _pick_input(c, range(len(shapes)), len(shapes) - 1)
+    j = _pick(c, shapes)
     op = c.choice(sorted(CONSTANT_BINARY))
     params = {}
     if c.chance(0.3):
@@ -277,7 +279,7 @@ def _gen_constant_binary(c, rng, shapes, i):
 
 
 def _gen_unary(c, rng, shapes, i):
-    j = _pick_input(c, range(len(shapes)), len(shapes) - 1)
+    j = _pick(c, shapes)
     return {"op": c.choice(sorted(set(UNARY) - set(UNSUPPORTED))), "inputs": [j], "params": {}, "shape": shapes[j]}
 
 
@@ -292,17 +294,16 @@ def _gen_matmul(c, rng, shapes, i):
 
 
 def _gen_layer_norm(c, rng, shapes, i):
-    candidates = [j for j, s in enumerate(shapes) if s[-1] >= 2]
-    if not candidates:
+    j = _pick(c, shapes, lambda s: s[-1] >= 2)
+    if j is None:
         return None
-    j = _pick_input(c, candidates, len(shapes) - 1)
     n = shapes[j][-1]
     return {"op": "layer_norm", "inputs": [j], "params": {f"l{i}_g": _short(rng.uniform(0.5, 1.5, n)),
                                                           f"l{i}_b": _vector(rng, n)}, "shape": shapes[j]}
 
 
 def _gen_pad(c, rng, shapes, i):
-    j = _pick_input(c, range(len(shapes)), len(shapes) - 1)
+    j = _pick(c, shapes)
     widths = [(0, 0)] + [(c.integer(0, 2), c.integer(0, 2)) for _ in shapes[j][1:]]
     return {"op": "pad", "inputs": [j], "widths": tuple(widths), "value": c.choice([0.0, 0.0, -1.0, 0.5]),
             "params": {}, "shape": tuple(d + lo + hi for d, (lo, hi) in zip(shapes[j], widths))}
@@ -315,10 +316,9 @@ def _gen_expand(c, rng, shapes, i):
         j, axis = c.choice(squeezable)
         return {"op": "squeeze", "inputs": [j], "axis": axis, "params": {},
                 "shape": shapes[j][:axis] + shapes[j][axis + 1:]}
-    candidates = [j for j, s in enumerate(shapes) if len(s) <= 3]
-    if not candidates:
+    j = _pick(c, shapes, lambda s: len(s) <= 3)
+    if j is None:
         return None
-    j = _pick_input(c, candidates, len(shapes) - 1)
     axis = c.integer(1, len(shapes[j]))
     return {"op": "expand_dims", "inputs": [j], "axis": axis, "params": {},
             "shape": shapes[j][:axis] + (1,) + shapes[j][axis:]}
@@ -326,10 +326,9 @@ def _gen_expand(c, rng, shapes, i):
 
 def _gen_resize(c, rng, shapes, i):
     """jax.image.resize of an NHWC tensor: nearest (any size) or bilinear upsampling."""
-    candidates = [j for j, s in enumerate(shapes) if len(s) == 4]
-    if not candidates:
+    j = _pick(c, shapes, lambda s: len(s) == 4)
+    if j is None:
         return None
-    j = _pick_input(c, candidates, len(shapes) - 1)
     n, h, w, ch = shapes[j]
     method = c.choice(["nearest", "bilinear"])
     if method == "bilinear" or c.chance(0.5):
@@ -347,10 +346,9 @@ def _broadcast(a, b):
 
 
 def _gen_pool(c, rng, shapes, i):
-    candidates = [j for j, s in enumerate(shapes) if len(s) == 4 and s[1] >= 2 and s[2] >= 2]
-    if not candidates:
+    j = _pick(c, shapes, lambda s: len(s) == 4 and s[1] >= 2 and s[2] >= 2)
+    if j is None:
         return None
-    j = _pick_input(c, candidates, len(shapes) - 1)
     n, h, w, ch = shapes[j]
     kind = c.choice(["max", "avg"])
     stride = c.choice([2, 2, 1])
@@ -362,8 +360,7 @@ def _gen_pool(c, rng, shapes, i):
 
 def _gen_reduce(c, rng, shapes, i):
     """A mean, sum or max over some non-batch axes."""
-    candidates = [j for j, s in enumerate(shapes) if len(s) >= 2]
-    j = _pick_input(c, candidates, len(shapes) - 1)
+    j = _pick(c, shapes, lambda s: len(s) >= 2)
     shape = shapes[j]
     rank = len(shape)
     if rank == 4 and c.chance(0.7):
@@ -379,8 +376,7 @@ def _gen_reduce(c, rng, shapes, i):
 
 
 def _gen_reshape(c, rng, shapes, i):
-    candidates = [j for j, s in enumerate(shapes) if len(s) >= 2]
-    j = _pick_input(c, candidates, len(shapes) - 1)
+    j = _pick(c, shapes, lambda s: len(s) >= 2)
     shape = shapes[j]
     size = int(np.prod(shape[1:]))
     kind = c.choice(["flatten", "split"]) if len(shape) > 2 else "split"
@@ -396,8 +392,7 @@ def _gen_reshape(c, rng, shapes, i):
 
 
 def _gen_transpose(c, rng, shapes, i):
-    candidates = [j for j, s in enumerate(shapes) if len(s) >= 2]
-    j = _pick_input(c, candidates, len(shapes) - 1)
+    j = _pick(c, shapes, lambda s: len(s) >= 2)
     shape = shapes[j]
     rank = len(shape)
     keep_batch = rank > 2 and c.chance(0.8)
@@ -451,8 +446,7 @@ def _gen_slice(c, rng, shapes, i):
 
 
 def _gen_softmax(c, rng, shapes, i, final=False):
-    j = len(shapes) - 1 if final else _pick_input(c, [k for k, s in enumerate(shapes) if len(s) >= 2],
-                                                   len(shapes) - 1)
+    j = len(shapes) - 1 if final else _pick(c, shapes, lambda s: len(s) >= 2)
     rank = len(shapes[j])
     axis = rank - 1 if c.chance(0.85) else c.integer(1, rank - 1)
     # Over the last axis, sometimes masked: a lower-triangular (causal) mask, every row keeping its
@@ -464,15 +458,10 @@ def _gen_softmax(c, rng, shapes, i, final=False):
 
 def _gen_unsupported(c, rng, shapes, i):
     op = c.choice(sorted(UNSUPPORTED))
-    if op == "avg_pool_same":
-        candidates = [j for j, s in enumerate(shapes) if len(s) == 4]
-        if not candidates:
-            op = "sin"
-        else:
-            j = _pick_input(c, candidates, len(shapes) - 1)
-            n, h, w, ch = shapes[j]
-            return {"op": op, "inputs": [j], "params": {}, "shape": (n, h, w, ch)}
-    j = _pick_input(c, range(len(shapes)), len(shapes) - 1)
+    j = _pick(c, shapes, lambda s: len(s) == 4) if op == "avg_pool_same" else None
+    if j is None:
+        op = "sin" if op == "avg_pool_same" else op
+        j = _pick(c, shapes)
     return {"op": op, "inputs": [j], "params": {}, "shape": shapes[j]}
 
 
@@ -568,6 +557,12 @@ def unsupported_ops(spec) -> set:
 
 # ---- code generation ---------------------------------------------------------------------------
 
+# Layers of one line of JAX code, formatted with the input `x` and the layer's attributes.
+_ONE_LINE = {**UNARY, "reshape": "{x}.reshape({shape})", "transpose": "jnp.transpose({x}, {perm})",
+             "pad": "jnp.pad({x}, {widths}, constant_values={value})", "expand_dims": "jnp.expand_dims({x}, {axis})",
+             "squeeze": "jnp.squeeze({x}, {axis})", "resize": 'jax.image.resize({x}, {shape}, "{method}")'}
+
+
 def _layer_lines(i, layer):
     t = f"t{i}"
     x = [f"t{j}" for j in layer["inputs"]]
@@ -604,10 +599,8 @@ def _layer_lines(i, layer):
                  f'"SAME") / 4.0']
     elif op in REDUCTIONS:
         lines = [f"{t} = {REDUCTIONS[op]}({x[0]}, axis={tuple(layer['axes'])}, keepdims={layer['keepdims']})"]
-    elif op == "reshape":
-        lines = [f"{t} = {x[0]}.reshape({tuple(layer['shape'])})"]
-    elif op == "transpose":
-        lines = [f"{t} = jnp.transpose({x[0]}, {tuple(layer['perm'])})"]
+    elif op in _ONE_LINE:
+        lines = [f"{t} = " + _ONE_LINE[op].format(x=x[0], **layer)]
     elif op == "concatenate":
         lines = [f"{t} = jnp.concatenate([{', '.join(x)}], axis={layer['axis']})"]
     elif op == "slice":
@@ -624,19 +617,9 @@ def _layer_lines(i, layer):
         lines = [f"{t} = jax.nn.softmax({scores}, axis={layer['axis']})"]
     elif op == "matmul":
         lines = [f"{t} = {x[0]} @ " + (f"jnp.swapaxes({x[1]}, -1, -2)" if layer["transpose"] else x[1])]
-    elif op in UNARY:
-        lines = [f"{t} = " + UNARY[op].format(x=x[0])]
     elif op == "layer_norm":
         lines = [f"{t} = {x[0]} - jnp.mean({x[0]}, axis=-1, keepdims=True)",
                  f'{t} = {t} * jax.lax.rsqrt(jnp.mean({t} * {t}, axis=-1, keepdims=True) + 1e-5) * {p}g"] + {p}b"]']
-    elif op == "pad":
-        lines = [f"{t} = jnp.pad({x[0]}, {layer['widths']}, constant_values={layer['value']})"]
-    elif op == "expand_dims":
-        lines = [f"{t} = jnp.expand_dims({x[0]}, {layer['axis']})"]
-    elif op == "squeeze":
-        lines = [f"{t} = jnp.squeeze({x[0]}, {layer['axis']})"]
-    elif op == "resize":
-        lines = [f"{t} = jax.image.resize({x[0]}, {tuple(layer['shape'])}, \"{layer['method']}\")"]
     else:
         raise ValueError(f"unknown op {op!r}")
     if op in ("dense", "conv"):
