@@ -8,6 +8,8 @@ Fused ReLU/ReLU6 clamp before the output is requantized, which float order alrea
 """
 from __future__ import annotations
 
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -44,6 +46,37 @@ def site_params(module, ranges) -> dict:
             attrs = marker_attrs(op)
             weight = evaluate_constant(op.operands[0]) if attrs["kind"] == "weight" else None
             params[op] = site_qparams(attrs, ranges, weight)
+    return bias_safe_weights(module, params)
+
+
+INT32_BIAS_LIMIT = (2 ** 31 - 1) / 1.001  # a little room for float32 scales
+
+
+def bias_safe_weights(module, params: dict) -> dict:
+    """`params` (marker op -> SiteQParams) with the weight scale of each int8 conv/dense channel
+    widened where its int32 bias `b / (s_in * s_w)` would overflow, as TFLite's own quantizer does
+    (AdjustWeightsForBiasScale). A tiny input scale times tiny weights against a large bias
+    saturated the bias, in LiteRT and emulate alike; the widened channel's weights round more
+    coarsely, and they are negligible next to its bias."""
+    for op in mlir.entry_block(module).operations:
+        op = op.operation
+        if op.name not in ("stablehlo.convolution", "stablehlo.dot_general"):
+            continue
+        x_marker, w_marker = (mlir.producer(v) for v in op.operands)
+        users = mlir.users(op.results[0])
+        if (x_marker not in params or w_marker not in params or marker_attrs(w_marker)["kind"] != "weight"
+                or params[x_marker].dtype != "i8" or len(users) != 1 or users[0].name != "stablehlo.add"):
+            continue
+        bias = evaluate_constant(next(v for v in users[0].operands if v != op.results[0]))
+        if bias is None:
+            continue
+        axis = output_channel_axis(op)
+        largest = np.moveaxis(np.abs(bias), axis, -1).reshape(-1, bias.shape[axis]).max(axis=0)
+        q_w = params[w_marker]
+        needed = largest / (np.float64(np.float32(params[x_marker].scale)) * INT32_BIAS_LIMIT)
+        scale = np.maximum(np.asarray(q_w.scale, np.float64), needed if q_w.axis is not None else needed.max())
+        if np.any(scale > q_w.scale):
+            params[w_marker] = dataclasses.replace(q_w, scale=scale.astype(np.float32).reshape(np.shape(q_w.scale)))
     return params
 
 

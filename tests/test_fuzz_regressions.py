@@ -196,3 +196,15 @@ def test_a_float_overflow_in_calibration_names_the_op():
     exported = jax.export.export(jax.jit(lambda p, x: jnp.exp(x * 1000.0)))({}, np.ones((2, 4), np.float32))
     with pytest.raises(shloq.CalibrationError, match=r"'stablehlo.exponential' at .*test_fuzz_regressions.py"):
         shloq.calibrate(exported, RULES, {}, [(np.ones((2, 4), np.float32),)], progress=False)
+
+
+def test_a_bias_too_large_for_int32_at_tiny_scales_is_kept():
+    """Fuzz seed 223 (SQNR 0 dB): tiny inputs times tiny weights made the bias scale s_in * s_w so
+    small that the int32 bias saturated, in LiteRT and emulate alike; the weight scale is widened."""
+    rng = np.random.default_rng(3)
+    params = {"w": (rng.normal(size=(4, 2)) * 1e-4).astype(np.float32), "b": np.array([0.7, -0.5], np.float32)}
+    batches = [(x * 1e-3,) for x, in _normal((8, 4))]
+    model = _convert(lambda p, x: x @ p["w"] + p["b"], params, batches)
+    x = batches[0][0]
+    np.testing.assert_allclose(model(x), x @ params["w"] + params["b"], atol=2 * model.output_steps[0])
+    assert max(_steps_apart(model, x)) <= 1.001

@@ -10,6 +10,7 @@ import json
 from litert_converter.mlir import ir
 
 from shloq import mlir
+from shloq.emulation import bias_safe_weights
 from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.passes import ModulePass, register
 from shloq.qscheme import MissingRangeError, site_qparams
@@ -50,11 +51,13 @@ class QuantizePass(ModulePass):
             _return_before_quantize(value, dequantized.results[0])
 
 
-def resolved_sites(module, file: str, ranges: dict):
+def resolved_sites(module, file: str, ranges: dict) -> list:
     """Each site marker of the main function with its parameters (activation ranges from `ranges`,
-    then the json `file`, then the markers' own min/max). A marker whose parameters cannot be
-    resolved gets an error diagnostic and is skipped."""
+    then the json `file`, then the markers' own min/max; weight scales widened where a bias needs
+    it, see `emulation.bias_safe_weights`). A marker whose parameters cannot be resolved gets an
+    error diagnostic and is skipped."""
     ranges = {**(load_ranges(file) if file else {}), **ranges}
+    params = {}
     for op in list(mlir.entry_block(module).operations):
         op = op.operation
         if not is_site_marker(op):
@@ -65,9 +68,10 @@ def resolved_sites(module, file: str, ranges: dict):
             op.location.emit_error(f"weight site {attrs['site']} is not fed by a constant")
             continue
         try:
-            yield op, site_qparams(attrs, ranges, weight)
+            params[op] = site_qparams(attrs, ranges, weight)
         except (MissingRangeError, ValueError) as err:
             op.location.emit_error(str(err))
+    return list(bias_safe_weights(module, params).items())
 
 
 def _return_before_quantize(value, dequantized):
