@@ -218,6 +218,15 @@ def _strip_broadcasts(value, ops):
 
 # ---- contraction helpers (also used by fold-affine) ----------------------------------------
 
+def _parameter_arithmetic(value) -> bool:
+    """Computed from constants and parameters alone, which shloq-fold-affine folds into a
+    contraction once parameters are bound; not, say, a mask built from iota, which stays an op."""
+    op = mlir.producer(value)
+    if op is None or op.name == "stablehlo.constant":
+        return True
+    return bool(op.operands) and all(_parameter_arithmetic(v) for v in op.operands)
+
+
 def contraction_weight(op, graph_is_activation) -> tuple[int, int, int] | None:
     """(weight operand index, weight out-channel axis, result channel axis) of a contraction whose
     weight is static (a constant, or a parameter in QAT) and whose other operand is an activation."""
@@ -294,7 +303,7 @@ def _match_contraction(op, graph):
     shifts = []
     while cur.name in _AFFINE:
         pair = _activation_and_static(cur, graph)
-        inner = pair and graph.single_use_producer(pair[0])
+        inner = pair and _parameter_arithmetic(pair[1]) and graph.single_use_producer(pair[0])
         if not inner:
             return None
         shifts.append(pair[1])

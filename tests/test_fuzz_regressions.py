@@ -208,3 +208,31 @@ def test_a_bias_too_large_for_int32_at_tiny_scales_is_kept():
     x = batches[0][0]
     np.testing.assert_allclose(model(x), x @ params["w"] + params["b"], atol=2 * model.output_steps[0])
     assert max(_steps_apart(model, x)) <= 1.001
+
+
+def test_a_divide_by_a_per_channel_constant_is_a_multiply():
+    """Fuzz seed 256: x / c with one c per channel stayed a DIV, and LiteRT's int8 DIV returns
+    garbage for a numerator one step below zero (126 output steps off); x * (1/c) is a MUL."""
+    params = {"c": np.array([1.5, 0.99, -0.74, 0.19], np.float32)}
+    batches = [(x * 1e-3,) for x, in _normal((16, 4))]
+    model = _convert(lambda p, x: x / p["c"], params, batches)
+    assert [op["op"] for op in model.op_table()] == ["QUANTIZE", "MUL", "DEQUANTIZE"]
+    for x, in batches:
+        assert max(_steps_apart(model, x)) <= 1.001
+
+
+def test_a_mask_added_per_channel_after_a_dense_is_not_its_bias():
+    """Fuzz seed 314: an additive mask built from iota that varies along the channels only was
+    taken into the dense unit as a second bias, which neither shloq-fold-affine nor the converter
+    can fold: the dense, its bias and the mask stayed float."""
+    params = {"w": np.random.default_rng(4).normal(size=(4, 6)).astype(np.float32)}
+
+    def f(p, x):
+        return jax.nn.softmax(x @ p["w"] + jnp.where(jnp.tri(1, 6, 2, dtype=bool), 0.0, -1e4), axis=-1)
+
+    batches = _normal((2, 1, 4))
+    model = _convert(f, params, batches)
+    assert litert.float_ops(model.op_table()) == []
+    x = batches[0][0]
+    assert max(_steps_apart(model, x)) <= 1.001
+    np.testing.assert_allclose(model(x), f(params, x), atol=4 * model.output_steps[0])

@@ -1,12 +1,13 @@
-// Divides by a splat constant: x / c becomes x * (1/c); a mean with keepdims, reshape(reduce(x)) / n, becomes
-// reshape(reduce(x) / n); divides the converter fuses into a MEAN, and divides that are not by a usable float
-// constant, are left alone.
+// Divides by a constant: x / c becomes x * (1/c), the reciprocal spelled as c was (a splat or a per-channel vector,
+// broadcast); a mean with keepdims, reshape(reduce(x)) / n, becomes reshape(reduce(x) / n); divides the converter
+// fuses into a MEAN, and divides that are not by a usable float constant, are left alone.
 // RUN: shloq-opt --split-input-file -p shloq-recognize %s | FileCheck %s
 
-// x / 4 is x * 0.25 (the reciprocal has the result's shape).
+// x / 4 is x * 0.25.
 // CHECK-LABEL: func.func @main(%arg0: tensor<2x4xf32>) -> tensor<2x4xf32> {
-// CHECK-NEXT: %[[R:.*]] = stablehlo.constant dense<2.500000e-01> : tensor<2x4xf32>
-// CHECK-NEXT: %[[M:.*]] = stablehlo.multiply %arg0, %[[R]] : tensor<2x4xf32>
+// CHECK-NEXT: %[[R:.*]] = stablehlo.constant dense<2.500000e-01> : tensor<f32>
+// CHECK-NEXT: %[[RB:.*]] = stablehlo.broadcast_in_dim %[[R]], dims = [] : (tensor<f32>) -> tensor<2x4xf32>
+// CHECK-NEXT: %[[M:.*]] = stablehlo.multiply %arg0, %[[RB]] : tensor<2x4xf32>
 // CHECK-NEXT: return %[[M]] : tensor<2x4xf32>
 func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %c = stablehlo.constant dense<4.0> : tensor<f32>
@@ -74,11 +75,12 @@ func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 }
 
 // -----
-// A divide by a constant that is not a splat keeps its divide.
+// A divide by a per-channel constant multiplies by the reciprocal vector, broadcast as the divisor was.
 // CHECK-LABEL: func.func @main
-// CHECK-NOT: stablehlo.multiply
-// CHECK: %[[D:.*]] = stablehlo.divide %arg0, %{{.*}}
-// CHECK-NEXT: return %[[D]]
+// CHECK-NEXT: %[[R:.*]] = stablehlo.constant dense<[1.000000e+00, 5.000000e-01, 2.500000e-01, 1.250000e-01]> : tensor<4xf32>
+// CHECK-NEXT: %[[RB:.*]] = stablehlo.broadcast_in_dim %[[R]], dims = [1] : (tensor<4xf32>) -> tensor<2x4xf32>
+// CHECK-NEXT: %[[M:.*]] = stablehlo.multiply %arg0, %[[RB]]
+// CHECK-NEXT: return %[[M]]
 func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %c = stablehlo.constant dense<[1.0, 2.0, 4.0, 8.0]> : tensor<4xf32>
   %cb = stablehlo.broadcast_in_dim %c, dims = [1] : (tensor<4xf32>) -> tensor<2x4xf32>

@@ -25,6 +25,7 @@ import numpy as np
 from litert_converter.mlir import ir, passmanager
 
 from shloq import catalogue, mlir
+from shloq import interpreter
 from shloq.interpreter import evaluate_op, is_elementwise
 from shloq.passes import ModulePass, register
 
@@ -85,21 +86,33 @@ def _divide_before_keepdims(op):
 
 
 def _divide_by_constant_as_multiply(op):
-    """`x / c` becomes `x * (1 / c)`: LiteRT's int8 MUL rescales once, its DIV takes a reciprocal
-    in fixed point (and aborts on a divisor that quantizes to its zero point). Means and average
-    pools keep their divide, which the converter fuses with the reduction."""
+    """`x / c` becomes `x * (1 / c)` for a constant `c` (a splat, or one value per channel): LiteRT's
+    int8 MUL rescales once, its DIV takes a reciprocal in fixed point, aborts on a divisor that
+    quantizes to its zero point and returns garbage for a numerator one step below zero. Means and
+    average pools keep their divide, which the converter fuses with the reduction."""
     if op.name != "stablehlo.divide" or not mlir.is_float_tensor(op.results[0].type):
         return
-    c = catalogue.splat_constant(op.operands[1])
+    divisor = interpreter.evaluate_constant(op.operands[1])
     numerator = mlir.producer(op.operands[0])
-    if c is None or c == 0.0 or not np.isfinite(c) or (numerator is not None and numerator.name in (
+    if divisor is None or not np.all(np.isfinite(divisor) & (divisor != 0)) or (numerator is not None and numerator.name in (
             "stablehlo.reduce", "stablehlo.reduce_window", "stablehlo.reshape", "stablehlo.broadcast_in_dim")):
         return
-    ip, loc = ir.InsertionPoint(op), op.location
-    reciprocal = mlir.make_constant(np.full(mlir.tensor_shape(op.results[0].type), 1.0 / c, np.float32), loc, ip)
+    ip = ir.InsertionPoint(op)
     product = ir.Operation.create("stablehlo.multiply", results=[op.results[0].type],
-                                  operands=[op.operands[0], reciprocal.results[0]], loc=loc, ip=ip)
+                                  operands=[op.operands[0], _reciprocal(op.operands[1], ip)], loc=op.location, ip=ip)
     op.results[0].replace_all_uses_with(product.results[0])
+
+
+def _reciprocal(value, ip):
+    """1 / `value`, a constant seen through shape ops: the same shape ops over the reciprocal
+    constant, so that a per-channel divisor stays a vector."""
+    op = mlir.producer(value)
+    if op.name == "stablehlo.constant":
+        return mlir.make_constant((1.0 / mlir.constant_value(op)).astype(np.float32), op.location, ip).results[0]
+    inner = _reciprocal(op.operands[0], ip)
+    clone = op.clone(ip=ip)
+    clone.operands[0] = inner
+    return clone.results[0]
 
 
 def _self_binary_before_reshape(op):
