@@ -1,6 +1,7 @@
 """Regression tests for the bugs the fuzzer found (tests/fuzz_models.py), each a minimised form of
-a script in scripts/fuzz_repros/fixed/: the model converts in strict mode to a full-integer .tflite
-whose LiteRT output agrees with `emulate` (and is close to float)."""
+a script in scripts/fuzz_repros/fixed/ or of the scripts/fuzz.sh seed it names: the model converts
+in strict mode to a full-integer .tflite whose LiteRT output agrees with `emulate` (and is close
+to float), or is refused with a message naming the op."""
 import jax
 import jax.numpy as jnp
 import numpy as np
