@@ -81,7 +81,7 @@ def qwix_job(case: Case, workdir: pathlib.Path, result: dict, pipeline: str) -> 
     import jax
     import jax.numpy as jnp
     import qwix
-    from qwix_oracle import _call_kwargs, _jnp_tree, qwix_qat_rules
+    from qwix_oracle import _call_kwargs, _jnp_tree, qwix_qat_rules, to_tflite
 
     module, variables = linen_module(pipeline.split("-", 1)[1], case.params)
     rules, kwargs, variables = qwix_qat_rules(), _call_kwargs(module), _jnp_tree(variables)
@@ -108,29 +108,9 @@ def qwix_job(case: Case, workdir: pathlib.Path, result: dict, pipeline: str) -> 
         return conv_model.apply(variables, *inputs, **kwargs)
 
     specs = [jax.ShapeDtypeStruct(x.shape, x.dtype) for x in case.calibration[0]]
-    tflite = _litert_strict_qdq(jax.export.export(jax.jit(forward))(*specs))
+    tflite = to_tflite(jax.export.export(jax.jit(forward))(*specs))
     result["convert_s"] = time.perf_counter() - calibrated
     (workdir / f"{pipeline}.tflite").write_bytes(tflite)
-
-
-def _litert_strict_qdq(exported) -> bytes:
-    """litert-converter on an exported module: STATIC QDQ conversion, strict mode."""
-    from litert_converter.mlir import ir, passmanager
-    from litert_converter.mlir._mlir_libs import converter_api_ext as converter
-    from litert_converter.mlir.dialects import stablehlo
-
-    ctx = ir.Context()
-    converter.prepare_mlir_context(ctx)
-    with ctx, ir.Location.unknown():
-        module = stablehlo.deserialize_portable_artifact(ctx, exported.mlir_module_serialized)
-        converter.set_signature(module.operation, signature_name=SIGNATURE,
-                                input_names=[f"input_{i}" for i in range(len(exported.in_avals))],
-                                output_names=[f"output_{i}" for i in range(len(exported.out_avals))])
-        config = converter.ConvertToTFLConfig()
-        config.qdq_conversion_mode = "STATIC"
-        config.strict_qdq_mode = True
-        converter.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)
-        return bytes(converter.export_flatbuffer_to_bytes(module.operation))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def _calibrate(linen_model, variables, calib_batches, rules, kwargs):
     return variables["quant_stats"]
 
 
-def _to_tflite(exported) -> bytes:
+def to_tflite(exported) -> bytes:
     """litert-converter on the exported module: STATIC QDQ conversion, strict (every op must be quantized)."""
     from litert_converter.mlir import ir, passmanager
     from litert_converter.mlir._mlir_libs import converter_api_ext as c
@@ -67,7 +67,8 @@ def _to_tflite(exported) -> bytes:
     c.prepare_mlir_context(ctx)
     with ctx, ir.Location.unknown():
         module = stablehlo.deserialize_portable_artifact(ctx, exported.mlir_module_serialized)
-        c.set_signature(module.operation, signature_name="serving_default", input_names=["input_0"],
+        c.set_signature(module.operation, signature_name="serving_default",
+                        input_names=[f"input_{i}" for i in range(len(exported.in_avals))],
                         output_names=[f"output_{i}" for i in range(len(exported.out_avals))])
         config = c.ConvertToTFLConfig()
         config.qdq_conversion_mode = "STATIC"
@@ -124,7 +125,7 @@ def qwix_tflite_run(linen_model, variables, calib_batches):
         return conv_model.apply(variables, x, **kwargs)
 
     exported = jax.export.export(jax.jit(forward))(jax.ShapeDtypeStruct(calib_batches[0].shape, jnp.float32))
-    return _runner(_to_tflite(exported))
+    return _runner(to_tflite(exported))
 
 
 # --- QAT oracle (tests/test_qat_oracle.py) -----------------------------------------------------------
