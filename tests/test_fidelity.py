@@ -17,15 +17,7 @@ def test_digits_emulation_matches_litert(digits):
     assert agreement >= 0.99
 
 
-# activations_mlp chains twenty layers of every activation, max/min/concatenate of differently scaled
-# inputs and a divide: somewhere in it a kernel rounds differently from `emulate` (not located yet:
-# its DIV alone matches; the per-tensor comparison is ambiguous where one shared site spans several
-# tensors), and one-step differences grow through the layers after it (91% within one step).
-_NOT_EMULATED = {"activations_mlp": "a rounding difference in its chain is not located yet (91% within one step)"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=_NOT_EMULATED[n], strict=True))
-                                  if n in _NOT_EMULATED else n for n in sorted(ZOO)])
+@pytest.mark.parametrize("name", sorted(ZOO))
 def test_zoo_emulation_matches_litert(name):
     f, params, exported, calibration, tests = build(name)
     rules = [shloq.QuantizationRule()]
