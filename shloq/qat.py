@@ -24,6 +24,7 @@ from shloq.errors import InputError
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
 from shloq.passes import run_pipeline
 from shloq.passes.fold_constants import FoldConstantsPass
+from shloq.passes.mark_sites import CLAMPED_CONSTANT
 from shloq.passes.inline import InlinePass
 from shloq.passes.recognize import RecognizePass
 from shloq.qscheme import NARROW_RANGE, STORAGE_RANGE, activation_qparams_array, weight_scales
@@ -117,7 +118,7 @@ class QatModel:
             key = site_key(attrs["site"])
             stats = qstats[key]
             sum_min, sum_max, count = stats["sum_min"], stats["sum_max"], stats["count"]
-            if update_stats:
+            if update_stats and attrs["op"] != CLAMPED_CONSTANT:  # as calibration: it saturates, sets no range
                 batch = jax.lax.stop_gradient(jnp.stack([jnp.min(x), jnp.max(x)]))
                 if key in observed:  # another marker of a shared site in this pass: widen
                     batch = jnp.stack([jnp.minimum(batch[0], observed[key][0]), jnp.maximum(batch[1], observed[key][1])])
