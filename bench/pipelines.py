@@ -116,16 +116,6 @@ def qwix_job(case: Case, workdir: pathlib.Path, result: dict, pipeline: str) -> 
 # --------------------------------------------------------------------------------------------------
 # Running the produced models
 
-def interpreter(tflite: bytes, xnnpack: bool = True):
-    """LiteRT with 1 thread; `xnnpack` keeps the default op resolver, which applies the XNNPACK
-    delegate at allocate_tensors (it shows as DELEGATE nodes in the op list)."""
-    from ai_edge_litert import interpreter as litert
-    resolver = litert.OpResolverType.AUTO if xnnpack else litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
-    interp = litert.Interpreter(model_content=tflite, num_threads=1, experimental_op_resolver_type=resolver)
-    interp.allocate_tensors()
-    return interp
-
-
 def feed(interp, inputs) -> None:
     """Sets positional inputs; a quantized integer input gets x quantized (half away from zero)."""
     details = interp.get_input_details()
@@ -160,7 +150,8 @@ def _limits(dtype):
 
 def op_table(tflite: bytes) -> list[tuple[str, list[str]]]:
     """(op name, dtypes of its inputs and outputs) per op, from the undelegated graph."""
-    interp = interpreter(tflite, xnnpack=False)
+    from shloq import litert  # here, not at the top: the AEQ job's memory must stay AEQ's own
+    interp = litert.interpreter(tflite, xnnpack=False)
     dtypes = {t["index"]: np.dtype(t["dtype"]).name for t in interp.get_tensor_details()}
     return [(op["op_name"], [dtypes[i] for i in list(op["inputs"]) + list(op["outputs"]) if i in dtypes])
             for op in interp._get_ops_details()]
@@ -170,7 +161,8 @@ def check_job(case: Case, workdir: pathlib.Path, result: dict, pipeline: str) ->
     tflite = (workdir / f"{pipeline}.tflite").read_bytes()
     table = op_table(tflite)
     float_ops = [op for op, dtypes in table if "float32" in dtypes and op not in ("QUANTIZE", "DEQUANTIZE")]
-    interp = interpreter(tflite)
+    from shloq import litert
+    interp = litert.interpreter(tflite, xnnpack=True)  # XNNPACK shows as DELEGATE nodes
     outputs = {}
     for i, inputs in enumerate(case.tests):
         feed(interp, inputs)
@@ -198,11 +190,12 @@ def ops_left_to_builtin_kernels(tflite: bytes) -> list[str]:
 def latency_job(case: Case, workdir: pathlib.Path, result: dict, invocations: str, *pipelines: str) -> None:
     """Median invoke time per model, with XNNPACK and on the builtin kernels alone. The models take
     turns invocation by invocation, so a change in the machine's load hits all of them alike."""
+    from shloq import litert
     result.update({name: {} for name in pipelines})
     for xnnpack, key in ((True, "xnnpack_ms"), (False, "builtin_ms")):
         interps = {}
         for name in pipelines:
-            interp = interpreter((workdir / f"{name}.tflite").read_bytes(), xnnpack=xnnpack)
+            interp = litert.interpreter((workdir / f"{name}.tflite").read_bytes(), xnnpack=xnnpack)
             feed(interp, case.tests[0])
             for _ in range(LATENCY_WARMUP):
                 interp.invoke()

@@ -42,13 +42,15 @@ def to_tflite(module_text: str, input_names: list[str]) -> bytes:
             raise ConversionError(f"the LiteRT converter failed: {err}\n{details}") from None
 
 
-def interpreter(tflite: bytes, xnnpack: bool = False):
-    """A LiteRT interpreter; without XNNPACK every op runs on the builtin (reference) kernels."""
+def interpreter(tflite: bytes, xnnpack: bool = False, preserve_all_tensors: bool = False):
+    """A LiteRT interpreter; without XNNPACK every op runs on the builtin (reference) kernels.
+    `preserve_all_tensors` keeps every intermediate tensor readable after `invoke`."""
     from ai_edge_litert import interpreter as litert
 
     resolver = (litert.OpResolverType.AUTO if xnnpack
                 else litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
-    interp = litert.Interpreter(model_content=tflite, experimental_op_resolver_type=resolver, num_threads=1)
+    interp = litert.Interpreter(model_content=tflite, experimental_op_resolver_type=resolver, num_threads=1,
+                                experimental_preserve_all_tensors=preserve_all_tensors)
     interp.allocate_tensors()
     return interp
 

@@ -31,7 +31,7 @@ import jax
 import numpy as np
 from litert_converter.mlir import ir
 
-from shloq import mlir
+from shloq import litert, mlir
 from shloq.emulation import build_emulator, fake_quant, site_params
 from shloq.errors import InputError
 from shloq.files import write_atomically
@@ -224,13 +224,7 @@ class _LiteRTTensor:
 
 def _litert_tensors(model, inputs) -> list[_LiteRTTensor]:
     """Every quantized integer tensor LiteRT (builtin kernels, as `model(...)`) holds after running `inputs`."""
-    from ai_edge_litert import interpreter as litert
-
-    builtin_kernels = litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
-    interpreter = litert.Interpreter(model_content=model.tflite, num_threads=1,
-                                     experimental_op_resolver_type=builtin_kernels,
-                                     experimental_preserve_all_tensors=True)
-    interpreter.allocate_tensors()
+    interpreter = litert.interpreter(model.tflite, preserve_all_tensors=True)
     model._run(interpreter, inputs)
     found = []
     for detail in interpreter.get_tensor_details():
