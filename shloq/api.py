@@ -213,21 +213,23 @@ def site_names(module) -> dict[int, str]:
     return names
 
 
-def calibrate(model, rules, params, batches, *, method: str = "average_minmax", percentile: float = 99.99,
+def calibrate(model, rules, params, batches, *, method: str = "mse", percentile: float = 99.99,
               progress: bool = True) -> Stats:
     """Runs the model over `batches` (an iterable of input tuples) and records every activation
-    site's range: `minmax` (global), `average_minmax` (mean of batch minima and maxima) or
-    `percentile` (mean of batch percentiles)."""
+    site's range: `minmax` (global), `average_minmax` (mean of batch minima and maxima),
+    `percentile` (mean of batch percentiles) or `mse` (the clipping range that minimises the
+    quantization error over all batches' values)."""
     source = load(model, params)
     module = _marked_module(source, rules, params, strict=False, warn=False)  # convert() warns
     with mlir.context():
         fingerprint, names = site_fingerprint(module), site_names(module)
-        run_pipeline(module, [InstrumentPass(values=method == "percentile")])
+        dtypes = {marker_attrs(op.operation)["site"]: marker_attrs(op.operation)["dtype"]
+                  for op in mlir.entry_block(module).operations if is_site_marker(op.operation)}
+        run_pipeline(module, [InstrumentPass(values=method in ("percentile", "mse"))])
         func = mlir.main_func(module)
         program, layout = compile_function(func), result_stats(func)
-    run = jax.jit(program.__call__)
-    sites, count = accumulate(run, layout, _input_batches(source, batches), source.inputs, method, percentile,
-                              progress)
+    sites, count = accumulate(program.__call__, layout, _input_batches(source, batches), source.inputs, method,
+                              percentile, progress, dtypes)
     return Stats(sites, method, count, fingerprint, names)
 
 

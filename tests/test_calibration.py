@@ -8,6 +8,7 @@ import jax
 import numpy as np
 
 import shloq
+from shloq import calibration, qscheme
 
 RULES = [shloq.QuantizationRule()]
 
@@ -67,3 +68,82 @@ def test_calibration_with_batch_sharded_over_four_devices():
     assert result["one"].keys() == result["four"].keys() and result["one"]
     for site, value in result["one"].items():
         np.testing.assert_allclose(result["four"][site], value, rtol=1e-6, atol=1e-6)
+
+
+def _identity(n=64, d=16):
+    """The input site of `relu(x @ I)`: its range is the calibration data's."""
+    w = np.eye(d, dtype=np.float32)
+    exported = jax.export.export(jax.jit(lambda p, x: jax.nn.relu(x @ p["w"])))({"w": w}, np.zeros((n, d), np.float32))
+    return exported, {"w": w}
+
+
+def _grid_mse(values, lo, hi):
+    """Squared error of `values` on the int8 activation grid over [lo, hi], as LiteRT rounds."""
+    scale, zero_point = qscheme.activation_qparams(lo, hi)
+    q = np.clip(qscheme.round_half_away(values / scale) + zero_point, -128, 127)
+    return float(np.sum(((q - zero_point) * scale - values) ** 2))
+
+
+def test_mse_clips_long_tails_and_errs_less_than_minmax():
+    """Laplace data: the extremes of half a million values lie far beyond where the 8-bit grid's
+    rounding error balances the clipping error (about 10 scale units)."""
+    exported, params = _identity(1024, 64)
+    rng = np.random.default_rng(0)
+    batches = [rng.laplace(size=(1024, 64)).astype(np.float32) for _ in range(8)]
+    data = np.concatenate([b.ravel() for b in batches]).astype(np.float64)
+    minmax = shloq.calibrate(exported, RULES, params, [(b,) for b in batches], method="minmax", progress=False)
+    mse = shloq.calibrate(exported, RULES, params, [(b,) for b in batches], method="mse", progress=False)
+    (lo, hi), (min_, max_) = mse.sites[0], minmax.sites[0]
+    print(f"minmax [{min_:.2f}, {max_:.2f}], mse [{lo:.2f}, {hi:.2f}]: squared error "
+          f"{_grid_mse(data, min_, max_):.0f} vs {_grid_mse(data, lo, hi):.0f}")
+    assert min_ < lo < 0 < hi < max_ and hi - lo < 0.9 * (max_ - min_)
+    assert _grid_mse(data, lo, hi) < 0.9 * _grid_mse(data, min_, max_)
+
+
+def test_mse_keeps_the_range_of_data_without_outliers():
+    exported, params = _identity()
+    rng = np.random.default_rng(1)
+    batches = [(rng.uniform(-1, 3, size=(64, 16)).astype(np.float32),) for _ in range(4)]
+    minmax = shloq.calibrate(exported, RULES, params, batches, method="minmax", progress=False)
+    mse = shloq.calibrate(exported, RULES, params, batches, method="mse", progress=False)
+    np.testing.assert_allclose(mse.sites[0], minmax.sites[0], atol=4 * 4.0 / calibration.HISTOGRAM_BINS)
+
+
+def test_mse_int16_range_is_symmetric():
+    exported, params = _identity()
+    rng = np.random.default_rng(2)
+    batches = [(rng.normal(1.0, 1.0, size=(64, 16)).astype(np.float32),) for _ in range(4)]
+    stats = shloq.calibrate(exported, [shloq.QuantizationRule(act_qtype="int16")], params, batches, method="mse",
+                            progress=False)
+    lo, hi = stats.sites[0]
+    assert lo == -hi and hi > 0.9 * max(np.abs(b[0]).max() for b in batches)
+
+
+def test_histogram_merges_batches_of_growing_ranges():
+    rng = np.random.default_rng(3)
+    parts = [rng.normal(0, s, size=5000) for s in (0.5, 1.0, 4.0)]
+    merged = calibration.Histogram()
+    for part in parts:
+        counts, _ = np.histogram(part, bins=calibration.HISTOGRAM_BINS, range=(part.min(), part.max()))
+        merged.add(part.min(), part.max(), counts, 0)
+    everything = np.concatenate(parts)
+    expected, _ = np.histogram(everything, bins=calibration.HISTOGRAM_BINS, range=(merged.lo, merged.hi))
+    assert (merged.lo, merged.hi) == (everything.min(), everything.max())
+    assert np.isclose(merged.counts.sum(), everything.size)
+    coarse = lambda c: c.reshape(64, -1).sum(1)  # rebinning spreads counts by at most a bin
+    assert np.abs(coarse(merged.counts) - coarse(expected)).sum() < 0.01 * everything.size
+
+
+def test_mse_keeps_masked_scores_at_the_softmax_floor():
+    """A causal mask's -inf scores are left out of the histogram, but the softmax input's range
+    must still reach down to the floor (as minmax's does), or masked scores would weigh e**-4."""
+    import test_masks
+
+    rng = np.random.default_rng(0)
+    params, f = test_masks._params(rng), test_masks._attention(-np.inf)
+    batches = test_masks._inputs(rng, 4)
+    exported = jax.export.export(jax.jit(f))(params, *batches[0])
+    minmax = shloq.calibrate(exported, RULES, params, batches, method="minmax", progress=False)
+    mse = shloq.calibrate(exported, RULES, params, batches, method="mse", progress=False)
+    (scores,) = [s for s, name in minmax.names.items() if name.startswith("multiply @ jit(f)/div")]
+    assert mse.sites[scores][0] == minmax.sites[scores][0] < -8

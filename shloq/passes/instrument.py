@@ -17,7 +17,7 @@ from shloq.passes.mark_sites import CLAMPED_CONSTANT
 @dataclasses.dataclass
 class InstrumentPass(ModulePass):
     """Per calibrated site, appends results `min` and `max` of its finite values (scalars), or with
-    `values` the tensor itself (for percentiles); a clamped constant adds nothing (see
+    `values` the tensor itself (for percentiles and `mse` histograms); a clamped constant adds nothing (see
     `mark_sites.CLAMPED_CONSTANT`). Each added result carries `shloq.site`,
     `shloq.stat` and `shloq.where` (the op whose value it measures, for error messages). A softmax input also gets `floor`: its lowest row maximum less
     `SOFTMAX_MARGIN + ln(row length)`. Values below it weigh less than e**-8 of a row's mass, so
