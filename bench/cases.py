@@ -118,7 +118,7 @@ def build(name: str, quick: bool = False) -> Case:
     """The case for `name` (one of MODELS). `quick` calibrates and tests on less data and leaves the
     digits CNN untrained (CI smoke).
 
-    shloq calibrates with its default `average_minmax` on digits and MiniLM (batches of 64 and 8
+    shloq calibrates with `average_minmax` (as Qwix does) on digits and MiniLM (batches of 64 and 8
     samples). On the zoo it uses `minmax`, as tests/test_aeq.py does: the zoo's calibration sets are
     16 batches of 2-8 random samples, whose averaged batch extremes clip the test data."""
     import jax

@@ -202,7 +202,7 @@ How each pipeline runs (bench/pipelines.py; every pipeline, and every run of a p
 child process of its own, so peak RSS is that tool's alone, imports included, and a crash is a row):
 - **float LiteRT**: `shloq.float_tflite(export, params)`; the reference for size and latency.
 - **shloq**: `shloq.calibrate` then `shloq.convert(strict=True)`, one int8 rule for every op;
-  calibration method `average_minmax` (the default) on digits and MiniLM, `minmax` on the zoo (see
+  calibration method `average_minmax` (as Qwix calibrates) on digits and MiniLM, `minmax` on the zoo (see
   tests/test_aeq.py: 16 batches of 2-8 random samples).
 - **AI Edge Quantizer**: `recipe.static_wi8_ai8()` on the float `.tflite` above, calibrated on the
   same batches with `Quantizer.calibrate` (its default 16 threads), then `quantize`. Its time does not

@@ -1,14 +1,19 @@
 """Calibration methods and data-parallel calibration over several devices."""
 import json
 import os
+import pathlib
 import subprocess
 import sys
 
 import jax
 import numpy as np
+import pytest
 
 import shloq
 from shloq import calibration, qscheme
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "bench"))
+import calibration_methods  # noqa: E402
 
 RULES = [shloq.QuantizationRule()]
 
@@ -147,3 +152,13 @@ def test_mse_keeps_masked_scores_at_the_softmax_floor():
     mse = shloq.calibrate(exported, RULES, params, batches, method="mse", progress=False)
     (scores,) = [s for s, name in minmax.names.items() if name.startswith("multiply @ jit(f)/div")]
     assert mse.sites[scores][0] == minmax.sites[scores][0] < -8
+
+
+@pytest.mark.parametrize("model,setting", [("mlp", "16x8"), ("einsum_block", "4x2")])
+def test_default_method_is_near_the_best_and_never_the_worst(model, setting):
+    """Issue 11's rule on a cheap subset of bench/calibration_methods.py (emulated, 256 test
+    samples): the default method is within 0.5 dB of the best method's SQNR and not the worst."""
+    case = calibration_methods.build_case(model, setting, test_samples=256)
+    sqnr = {m: calibration_methods.measure(case, m, emulate=True)["sqnr"] for m in calibration.METHODS}
+    ok, why = calibration_methods.verdict(sqnr, calibration_methods.default_method())
+    assert ok, f"{model} {setting}: {sqnr}; the default is {why}"

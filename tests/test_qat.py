@@ -117,7 +117,7 @@ def test_qat_stats_equal_calibration_where_a_constant_is_clamped():
     x = np.random.default_rng(0).normal(size=(2, 4)).astype(np.float32)
     exported = jax.export.export(jax.jit(f))({"w": w}, x)
     rules = [shloq.QuantizationRule()]
-    ptq = shloq.calibrate(exported, rules, {"w": w}, [(x,)], progress=False)
+    ptq = shloq.calibrate(exported, rules, {"w": w}, [(x,)], method="average_minmax", progress=False)  # as QAT
     qat = shloq.quantize_for_training(exported, rules)
     _, qstats = qat.apply({"w": w}, qat.init_quant_stats(), x)
     qat_ranges = shloq.Stats.from_quant_stats(jax.device_get(qstats)).sites
