@@ -49,10 +49,16 @@ class Stats:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Stats":
-        with open(path) as f:
-            data = json.load(f)
-        return cls({int(k): tuple(v) for k, v in data["sites"].items()}, data["method"], data["batches"],
-                   data.get("fingerprint", ""), {int(k): v for k, v in data.get("names", {}).items()})
+        try:
+            with open(path) as f:
+                data = json.load(f)
+            return cls({int(k): tuple(v) for k, v in data["sites"].items()}, data["method"], data["batches"],
+                       data.get("fingerprint", ""), {int(k): v for k, v in data.get("names", {}).items()})
+        except OSError as err:
+            raise InputError(f"cannot read stats from {os.fspath(path)}: {err.strerror}") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise InputError(f"{os.fspath(path)} holds no shloq stats (Stats.save JSON): "
+                             f"{type(err).__name__}: {err}") from None
 
 
 def result_stats(func) -> list[tuple[int, str, str]]:
