@@ -232,8 +232,9 @@ def calibrate(model, rules, params, batches, *, method: str = "average_minmax", 
         func = mlir.main_func(module)
         program, layout = compile_function(func), result_stats(func)
     run = jax.jit(program.__call__)
+    total = len(batches) if hasattr(batches, "__len__") else None  # _input_batches is a generator
     sites, count = accumulate(run, layout, _input_batches(source, batches), source.inputs, method, percentile,
-                              progress)
+                              progress, total)
     return Stats(sites, method, count, fingerprint, names)
 
 

@@ -74,15 +74,17 @@ def result_stats(func) -> list[tuple[int, str, str]]:
     return found
 
 
-def accumulate(run, stat_layout, batches, input_specs, method: str, percentile: float, progress: bool):
-    """Runs `run(*inputs)` over `batches` and reduces the per-batch statistics to ranges."""
+def accumulate(run, stat_layout, batches, input_specs, method: str, percentile: float, progress: bool,
+               total: int | None = None):
+    """Runs `run(*inputs)` over `batches` and reduces the per-batch statistics to ranges; the
+    progress bar shows `total` batches when it is known."""
     if method not in METHODS:
         raise InputError(f"unknown calibration method {method!r}; use one of {', '.join(METHODS)}")
     n_stats = len(stat_layout)
     lows: dict[int, list] = {}
     highs: dict[int, list] = {}
     count = 0
-    for batch in tqdm(batches, desc="calibrating", unit="batch", disable=not progress):
+    for batch in tqdm(batches, desc="calibrating", unit="batch", total=total, disable=not progress):
         batch = check_batch(batch, input_specs, count)
         outputs = run(*batch)[-n_stats:] if n_stats else ()
         # Markers sharing a site (an op and its shared-scale consumers) are one tensor's range:

@@ -136,6 +136,12 @@ def location_source(loc) -> str:
     return f"{m.group(1)}:{m.group(2)}:{m.group(3)}" if m else ""
 
 
+def source_file_position(loc) -> str:
+    """`location_source` with the file's directories dropped (`model.py:42:8`), or ''."""
+    source = location_source(loc)
+    return source.rsplit("/", 1)[-1]
+
+
 def location_position(loc) -> tuple[int, int]:
     """(line, column) of the innermost file position of a location; (0, 0) when it has none."""
     m = _FILE_RE.search(str(loc))
