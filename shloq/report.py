@@ -175,16 +175,31 @@ def build_report(model, module, ranges: dict, inputs: list) -> Report:
     floats, owns = jax.device_get(float_and_own(*inputs))
     emulated = jax.device_get(emulate(*inputs)[n_outputs:])
     litert_tensors = _litert_tensors(model, inputs)
+    saturating = _saturating_constants(described, floats)
     rows = []
     for index, ((attrs, location, shape, q), f, own, e) in enumerate(zip(described, floats, owns, emulated)):
+        kept = ~np.isin(f, saturating.get(attrs["site"], ()))
         agreements = [max(_agreement(t, e, layout) for layout in layouts) for t in litert_tensors
                       if (layouts := _layouts(t, shape, q, attrs["kind"]))]
         rows.append(TensorQuality(
             index, attrs["site"], attrs["kind"], attrs.get("op", ""), location, shape,
             float(q.scale) if q.axis is None else np.asarray(q.scale), q.zero_point, _grid(q),
             (float(f.min()), float(f.max())) if f.size else (0.0, 0.0),
-            sqnr_db(f, own), sqnr_db(f, e), max(agreements, default=None), len(agreements)))
+            sqnr_db(f[kept], own[kept]), sqnr_db(f[kept], e[kept]), max(agreements, default=None), len(agreements)))
     return Report(rows)
+
+
+def _saturating_constants(described, floats) -> dict[int, np.ndarray]:
+    """Per site, the values of its clamped constants (a mask fill, a clip bound) that lie outside its
+    grid. Elements holding them saturate by design, as the `-inf` of a mask does: both SQNRs leave
+    them out, so a masked attention's scores are measured on the scores."""
+    found = {}
+    for (attrs, _, _, q), value in zip(described, floats):
+        if attrs.get("op") == CLAMPED_CONSTANT:
+            lo, hi = _grid(q)
+            outside = np.unique(value[(value < lo) | (value > hi)])
+            found[attrs["site"]] = np.concatenate([found.get(attrs["site"], outside[:0]), outside])
+    return found
 
 
 def _return_markers_too(func, markers) -> int:
