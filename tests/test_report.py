@@ -93,6 +93,8 @@ def test_report_rows_agree_with_the_model(planted):
     assert len(activations) == 5  # the input and four layers
     assert all(r.litert_matches >= 1 and r.litert_agreement >= 0.99 for r in activations)
     assert {r.location for r in report.rows if r.kind == "weight"} == {f"p['w{i}']" for i in range(1, 5)}
+    # LiteRT stores the [in, out] dense weights as [out, in]: compared in that layout.
+    assert all(r.litert_matches == 1 and r.litert_agreement > 0.99 for r in report.rows if r.kind == "weight")
     assert output.scale == pytest.approx(model.output_steps[0])
 
 
