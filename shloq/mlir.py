@@ -76,7 +76,7 @@ def deserialize_artifact(blob: bytes, source_name: str = "<input>") -> ir.Module
             return stablehlo.deserialize_portable_artifact(context(), bytes(blob))
         except ValueError:
             details = "\n".join(f"{source_name}: {severity}: {message}" for severity, _, message in found)
-            raise ModuleParseError(f"{source_name}: cannot deserialize the StableHLO portable artifact"
+            raise ModuleParseError(f"cannot deserialize {source_name} as a StableHLO portable artifact"
                                    + (f":\n{details}" if details else "")) from None
 
 
