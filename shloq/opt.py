@@ -134,7 +134,8 @@ def input_positions(source: str, module) -> dict[str, tuple[int, int]]:
     An op with an explicit `loc(...)` (a jax export carries the Python source of each op) has lost
     its position in the file once parsed. So the source is parsed again with every location blanked
     out (same line and column for everything else), where the parser gives each op its position,
-    and the two modules are walked in step. Ops sharing a location keep the first position."""
+    and the two modules are walked in step. Ops sharing a location keep the first position; an
+    unknown location gets none."""
     try:
         bare = mlir.parse_module(_blank_locations(source), "-")
     except ModuleParseError:
@@ -146,7 +147,7 @@ def input_positions(source: str, module) -> dict[str, tuple[int, int]]:
         positions = {}
         for loc, bare_loc in zip(located, bare_located):
             at = _PARSED_POSITION.fullmatch(str(bare_loc))
-            if at:
+            if at and str(loc) != "loc(unknown)":  # says nothing of where an op is
                 positions.setdefault(str(loc), (int(at.group(1)), int(at.group(2))))
     return positions
 
