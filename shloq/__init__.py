@@ -1,4 +1,10 @@
 """shloq: full-integer quantization of jax.export StableHLO modules for LiteRT."""
+from shloq.quiet import import_converter
+
+import_converter()  # before any module below imports it: see shloq.quiet
+
+__version__ = "0.1.0"
+
 from shloq.api import LiteRTModel, ShloqWarning, calibrate, convert, float_tflite
 from shloq.calibration import Stats
 from shloq.errors import (CalibrationError, ConversionError, InputError, ModuleParseError, PassError, ShloqError,

@@ -189,9 +189,15 @@ def _warn(notes) -> None:
 
 
 def _check_rules(rules):
-    rules = list(rules)
+    """A list of rules; a single rule stands for the list of it."""
+    if isinstance(rules, QuantizationRule):
+        return [rules]
+    try:
+        rules = list(rules)
+    except TypeError:
+        rules = []
     if not rules or not all(isinstance(r, QuantizationRule) for r in rules):
-        raise InputError("rules must be a non-empty list of shloq.QuantizationRule")
+        raise InputError(f"rules must be a shloq.QuantizationRule or a non-empty list of them, got {rules!r}")
     return rules
 
 
@@ -228,8 +234,9 @@ def calibrate(model, rules, params, batches, *, method: str = "mse", percentile:
         run_pipeline(module, [InstrumentPass(values=method in ("percentile", "mse"))])
         func = mlir.main_func(module)
         program, layout = compile_function(func), result_stats(func)
+    total = len(batches) if hasattr(batches, "__len__") else None  # _input_batches is a generator
     sites, count = accumulate(program.__call__, layout, _input_batches(source, batches), source.inputs, method,
-                              percentile, progress, dtypes)
+                              percentile, progress, dtypes, total)
     return Stats(sites, method, count, fingerprint, names)
 
 
@@ -251,14 +258,16 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
     """Quantizes the model with `stats` (from `calibrate`, or QAT's quant stats) and converts it to
     a full-integer LiteRT model. With `integer_io` the `.tflite` takes and returns the quantized
     tensors themselves (their scales: `LiteRTModel.input_quantization`/`output_quantization`)."""
-    if not isinstance(stats, Stats):
+    if stats is not None and not isinstance(stats, Stats):
         stats = Stats.from_quant_stats(stats)
     rules = _check_rules(rules)
     source = load(model, params)
     module = _marked_module(source, rules, params, strict=strict)
     with mlir.context():
         fingerprint = site_fingerprint(module)
-        if stats.fingerprint and stats.fingerprint != fingerprint:
+        if stats is None:
+            stats = _no_stats(module)
+        elif stats.fingerprint and stats.fingerprint != fingerprint:
             raise InputError("these stats were calibrated on another model or other rules (site layout differs); "
                              "calibrate again with the same model, params structure and rules")
         ranges = clip_mask_ranges(module, stats.sites)
@@ -269,6 +278,17 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
         text = module.operation.get_asm(enable_debug_info=True)
     tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
     return LiteRTModel(tflite, text, emulator, source, steps, ConversionRecipe(rules, params, strict, ranges))
+
+
+def _no_stats(module) -> Stats:
+    """The stats of a model without activation sites (weight-only rules), which needs none."""
+    activations = [op for op in mlir.entry_block(module).operations
+                   if is_site_marker(op.operation) and marker_attrs(op.operation)["kind"] == "activation"]
+    if activations:
+        raise InputError(f"stats=None, but the rules quantize activations ({len(activations)} site(s), the first at "
+                         f"{mlir.describe(activations[0].location)}): calibrate with shloq.calibrate and pass its "
+                         f"stats; only weight-only rules (act_qtype=None) need none")
+    return Stats({}, "none", 0)
 
 
 @dataclasses.dataclass
@@ -293,6 +313,10 @@ def float_tflite(model, params) -> bytes:
     return litert.to_tflite(text, [name for name, _, _ in source.inputs])
 
 
+_NARROWED = {np.dtype(np.float64): np.dtype(np.float32), np.dtype(np.int64): np.dtype(np.int32),
+             np.dtype(np.uint64): np.dtype(np.uint32)}
+
+
 class LiteRTModel:
     """A converted model: the `.tflite` bytes, the quantized StableHLO, and two ways to run it."""
 
@@ -307,10 +331,21 @@ class LiteRTModel:
         self._interpreter = None
 
     def _inputs(self, inputs):
+        """The inputs as arrays of the exported shapes and dtypes; 64-bit values are narrowed to
+        32 bits first, as jax does with x64 off (a float64 numpy array feeds a float32 input)."""
         leaves = _kept_inputs(self._source, inputs)
         if len(leaves) != len(self._source.inputs):
             raise InputError(f"the model takes {len(self._source.inputs)} input(s), got {len(leaves)}")
-        return [np.asarray(x) for x in leaves]
+        arrays = []
+        for x, (name, shape, dtype) in zip(leaves, self._source.inputs):
+            x = np.asarray(x)
+            if x.dtype in _NARROWED and _NARROWED[x.dtype] == dtype:
+                x = x.astype(dtype)
+            if x.shape != tuple(shape) or x.dtype != dtype:
+                raise InputError(f"input '{name}' is {x.dtype.name}{list(x.shape)}; the model was exported for "
+                                 f"{np.dtype(dtype).name}{list(shape)} (export again for another batch size)")
+            arrays.append(x)
+        return arrays
 
     def _outputs(self, outputs):
         outputs = [np.asarray(o) for o in outputs]

@@ -50,10 +50,16 @@ class Stats:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Stats":
-        with open(path) as f:
-            data = json.load(f)
-        return cls({int(k): tuple(v) for k, v in data["sites"].items()}, data["method"], data["batches"],
-                   data.get("fingerprint", ""), {int(k): v for k, v in data.get("names", {}).items()})
+        try:
+            with open(path) as f:
+                data = json.load(f)
+            return cls({int(k): tuple(v) for k, v in data["sites"].items()}, data["method"], data["batches"],
+                       data.get("fingerprint", ""), {int(k): v for k, v in data.get("names", {}).items()})
+        except OSError as err:
+            raise InputError(f"cannot read stats from {os.fspath(path)}: {err.strerror}") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise InputError(f"{os.fspath(path)} holds no shloq stats (Stats.save JSON): "
+                             f"{type(err).__name__}: {err}") from None
 
 
 def result_stats(func) -> list[tuple[int, str, str]]:
@@ -70,19 +76,20 @@ def result_stats(func) -> list[tuple[int, str, str]]:
 
 
 def accumulate(program, stat_layout, batches, input_specs, method: str, percentile: float, progress: bool,
-               site_dtypes: dict[int, str]):
+               site_dtypes: dict[int, str], total: int | None = None):
     """Runs `program(*inputs)` jitted over `batches` and reduces the per-batch statistics to ranges.
-    `site_dtypes` gives each site's storage type (`i8`, `i16`), which `mse` fits its grid to."""
+    `site_dtypes` gives each site's storage type (`i8`, `i16`), which `mse` fits its grid to; the
+    progress bar shows `total` batches when it is known."""
     if method not in METHODS:
         raise InputError(f"unknown calibration method {method!r}; use one of {', '.join(METHODS)}")
     if method == "mse":
-        return _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes)
+        return _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total)
     run = jax.jit(program)
     n_stats = len(stat_layout)
     lows: dict[int, list] = {}
     highs: dict[int, list] = {}
     count = 0
-    for batch in tqdm(batches, desc="calibrating", unit="batch", disable=not progress):
+    for batch in tqdm(batches, desc="calibrating", unit="batch", total=total, disable=not progress):
         batch = check_batch(batch, input_specs, count)
         outputs = run(*batch)[-n_stats:] if n_stats else ()
         # Markers sharing a site (an op and its shared-scale consumers) are one tensor's range:
@@ -128,7 +135,7 @@ def _check_finite(sites, stat_layout):
 HISTOGRAM_BINS = 2048
 
 
-def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes):
+def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total):
     """`mse`: per site, the range whose grid gives the least squared error over all calibration
     values. Each batch's values are reduced on device to a histogram over their own range; the host
     merges those into one histogram per site and searches it (`mse_range`)."""
@@ -139,7 +146,7 @@ def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtype
     histograms: dict[int, Histogram] = {}
     constants: dict[int, tuple[float, float]] = {}
     count = 0
-    for batch in tqdm(batches, desc="calibrating", unit="batch", disable=not progress):
+    for batch in tqdm(batches, desc="calibrating", unit="batch", total=total, disable=not progress):
         batch = check_batch(batch, input_specs, count)
         values, fixed = run(*batch)
         binned = jax.device_get({site: _bin_indices(x, floor) for site, (x, floor) in values.items()})

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from shloq import __version__
 from shloq.errors import ShloqError
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="shloq", description="Quantize jax.export modules to full-integer LiteRT.")
+    parser.add_argument("--version", action="version", version=f"shloq {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="train a digits CNN, quantize it to int8 .tflite and report")
     demo.add_argument("--out-dir", default=".", help="where to write digits_int8.tflite")

@@ -137,7 +137,7 @@ def main(out_dir: str = ".", qat: bool = False) -> int:
     exported = jax.export.export(jax.jit(apply))(variables, x_test[:BATCH])
     rules = [shloq.QuantizationRule(op_path=".*", weight_qtype="int8", act_qtype="int8")]
     started = time.perf_counter()
-    stats = shloq.calibrate(exported, rules, variables, ((b,) for b in batched(x_train[:640])))
+    stats = shloq.calibrate(exported, rules, variables, [(b,) for b in batched(x_train[:640])])
     int8 = shloq.convert(exported, rules, variables, stats, strict=True)
     print(f"calibrated on 640 images and converted in {time.perf_counter() - started:.1f}s")
     path = os.path.join(out_dir, "digits_int8.tflite")

@@ -10,6 +10,7 @@ from litert_converter.mlir._mlir_libs import converter_api_ext
 from shloq import mlir
 from shloq.errors import ConversionError
 from shloq.qscheme import round_half_away
+from shloq.quiet import native_logs_filtered
 
 
 def _tensor_name(name: str, fallback: str) -> str:
@@ -35,8 +36,9 @@ def to_tflite(module_text: str, input_names: list[str]) -> bytes:
         config.qdq_conversion_mode = "STATIC"
         config.strict_qdq_mode = True
         try:
-            converter_api_ext.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)
-            return bytes(converter_api_ext.export_flatbuffer_to_bytes(module.operation))
+            with native_logs_filtered():
+                converter_api_ext.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)
+                return bytes(converter_api_ext.export_flatbuffer_to_bytes(module.operation))
         except Exception as err:  # the converter raises plain RuntimeError/MLIRError
             details = "\n".join(f"  {mlir.describe(loc)}: {msg}" for sev, loc, msg in diagnostics if sev == "error")
             raise ConversionError(f"the LiteRT converter failed: {err}\n{details}") from None

@@ -57,11 +57,37 @@ def parse_module(text: str | bytes, source_name: str = "<input>") -> ir.Module:
             raise ModuleParseError(details or str(err), found) from None
 
 
-def deserialize_artifact(blob: bytes) -> ir.Module:
-    """Reads a StableHLO portable artifact (what `Exported.mlir_module_serialized` holds)."""
+BYTECODE_MAGIC = b"ML\xefR"
+
+
+def is_portable_artifact(data: bytes) -> bool:
+    """StableHLO's portable artifact (`Exported.mlir_module_serialized`): MLIR bytecode of VHLO ops,
+    whose producer field (after the magic and one version byte) reads `StableHLO_v...`."""
+    return data.startswith(BYTECODE_MAGIC) and data[5:16] == b"StableHLO_v"
+
+
+def deserialize_artifact(blob: bytes, source_name: str = "<input>") -> ir.Module:
+    """Reads a StableHLO portable artifact (what `Exported.mlir_module_serialized` holds) into
+    this context's StableHLO."""
     from litert_converter.mlir.dialects import stablehlo
 
-    return stablehlo.deserialize_portable_artifact(context(), blob)
+    with collect_diagnostics() as found:
+        try:
+            return stablehlo.deserialize_portable_artifact(context(), bytes(blob))
+        except ValueError:
+            details = "\n".join(f"{source_name}: {severity}: {message}" for severity, _, message in found)
+            raise ModuleParseError(f"cannot deserialize {source_name} as a StableHLO portable artifact"
+                                   + (f":\n{details}" if details else "")) from None
+
+
+def parse_source(data: bytes, source_name: str = "<input>") -> ir.Module:
+    """A module from the bytes of a `.mlir` file: text, MLIR bytecode, or a StableHLO portable
+    artifact (jax's `Exported.mlir_module_serialized` written to a file)."""
+    if is_portable_artifact(data):
+        return deserialize_artifact(data, source_name)
+    if data.startswith(BYTECODE_MAGIC):
+        return parse_module(data, source_name)
+    return parse_module(data.decode("utf-8", errors="replace"), source_name)
 
 
 def read_module_file(path: str | os.PathLike) -> ir.Module:
@@ -71,9 +97,7 @@ def read_module_file(path: str | os.PathLike) -> ir.Module:
             data = f.read()
     except OSError as err:
         raise ModuleParseError(f"cannot read {path}: {err.strerror}") from None
-    if data.startswith(b"ML\xefR"):
-        return parse_module(data, path)
-    return parse_module(data.decode("utf-8", errors="replace"), path)
+    return parse_source(data, path)
 
 
 def main_func(module: ir.Module):
@@ -110,6 +134,12 @@ def location_source(loc) -> str:
     """The innermost `file:line:col` of a location, or '' when it has none."""
     m = _FILE_RE.search(str(loc))
     return f"{m.group(1)}:{m.group(2)}:{m.group(3)}" if m else ""
+
+
+def source_file_position(loc) -> str:
+    """`location_source` with the file's directories dropped (`model.py:42:8`), or ''."""
+    source = location_source(loc)
+    return source.rsplit("/", 1)[-1]
 
 
 def location_position(loc) -> tuple[int, int]:

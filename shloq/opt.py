@@ -6,7 +6,7 @@ import re
 import sys
 
 from shloq import mlir
-from shloq.errors import ModuleParseError, PassError, ShloqError
+from shloq.errors import InputError, ModuleParseError, PassError, ShloqError
 from shloq.passes import parse_pipeline, registered_passes
 
 SPLIT_MARKER = re.compile(r"^// -----\s*$", re.M)
@@ -33,37 +33,57 @@ def main(argv=None) -> int:
             print(f"{name}: {cls.summary}")
         return 0
     try:
-        text = sys.stdin.read() if args.file == "-" else open(args.file).read()
+        data = sys.stdin.buffer.read() if args.file == "-" else _read(args.file)
         pipeline = parse_pipeline(args.pass_pipeline)
-    except OSError as err:
-        print(f"shloq-opt: error: cannot read {args.file}: {err.strerror}", file=sys.stderr)
-        return 1
+        failed, result = _run(args, data, pipeline)
+        if failed:
+            return 1  # as mlir-opt: a failed run writes no output file
+        if args.output == "-":
+            sys.stdout.write(result)
+        else:
+            from shloq.files import write_atomically
+
+            write_atomically(args.output, result.encode())
     except ShloqError as err:
         print(f"shloq-opt: error: {err}", file=sys.stderr)
         return 1
-    chunks = _split(text) if args.split_input_file else [(0, text)]
+    return 0
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror}") from None
+
+
+def _run(args, data: bytes, pipeline) -> tuple[bool, str]:
+    """Runs the pipeline on each module of the input and reports diagnostics at their positions in
+    the input file; returns (whether it failed, the printed modules)."""
+    if data.startswith(mlir.BYTECODE_MAGIC):  # bytecode or a portable artifact: one module, no text positions
+        chunks = [(0, data)]
+    else:
+        text = data.decode("utf-8", errors="replace")
+        chunks = _split(text) if args.split_input_file else [(0, text)]
     outputs, failed = [], False
     for first_line, chunk in chunks:
-        printed, diagnostics = _process(chunk, first_line, pipeline, args.mlir_print_debuginfo)
+        printed, diagnostics = _process(chunk, first_line, pipeline, args.mlir_print_debuginfo, args.file)
         if args.verify_diagnostics:
-            problems = _verify(chunk, first_line, diagnostics)
+            problems = _verify(chunk if isinstance(chunk, str) else "", first_line, diagnostics)
             for problem in problems:
                 print(f"{args.file}:{problem}", file=sys.stderr)
             failed |= bool(problems)
         else:
-            for severity, line, col, message in diagnostics:
-                print(f"{args.file}:{line}:{col}: {severity}: {message}", file=sys.stderr)
+            for severity, line, col, message, note in diagnostics:
+                where = f"{args.file}:{line}:{col}" if line else args.file
+                print(f"{where}: {severity}: {message}", file=sys.stderr)
+                if note:
+                    print(f"{where}: note: at {note}", file=sys.stderr)
             failed |= any(d[0] == "error" for d in diagnostics)
         if printed is not None:
             outputs.append(printed)
-    result = "\n// -----\n".join(outputs)
-    if args.output == "-":
-        sys.stdout.write(result)
-    else:
-        from shloq.files import write_atomically
-
-        write_atomically(args.output, result.encode())
-    return 1 if failed else 0
+    return failed, "\n// -----\n".join(outputs)
 
 
 def _split(text):
@@ -76,30 +96,131 @@ def _split(text):
     return chunks
 
 
-def _process(chunk, first_line, pipeline, debuginfo):
-    """Parses and transforms one module; returns (printed module or None, diagnostics)."""
-    source = "\n" * first_line + chunk  # keep the file's line numbers in locations
-    try:
-        module = mlir.parse_module(source, "-")
-    except ModuleParseError as err:
-        return None, [("error", line, col, message) for line, col, message in err.diagnostics]
+def _process(chunk, first_line, pipeline, debuginfo, file_name):
+    """Parses and transforms one module; returns (printed module or None, diagnostics as
+    (severity, line, column, message, note))."""
+    if isinstance(chunk, bytes):
+        try:
+            module = mlir.parse_source(chunk, file_name)
+        except ModuleParseError as err:
+            return None, [("error", line, col, message, "") for line, col, message in err.diagnostics] or [
+                ("error", 0, 0, str(err), "")]
+        positions = {}
+    else:
+        source = "\n" * first_line + chunk  # keep the file's line numbers in locations
+        try:
+            module = mlir.parse_module(source, "-")
+        except ModuleParseError as err:
+            return None, [("error", line, col, message, "") for line, col, message in err.diagnostics]
+        positions = input_positions(source, module)
     diagnostics = []
     try:
         for p in pipeline:
-            diagnostics += [_line_diagnostic(d) for d in p(module)]
+            diagnostics += [_positioned(d, positions) for d in p(module)]
     except PassError as err:
-        return None, diagnostics + [_line_diagnostic(d) for d in err.diagnostics]
+        return None, diagnostics + [_positioned(d, positions) for d in err.diagnostics]
     with mlir.context():
         return module.operation.get_asm(enable_debug_info=debuginfo), diagnostics
 
 
-def _line_diagnostic(diagnostic):
-    """(severity, line, column, message); a location with no file position names itself instead."""
+_LOC_START = re.compile(r'//|"|(?<![\w#.$-])loc\(')
+_LOC_ALIAS = re.compile(r"#[\w.$-]+\s*=\s*$")
+_PARSED_POSITION = re.compile(r'loc\("-":(\d+):(\d+)\)')
+
+
+def input_positions(source: str, module) -> dict[str, tuple[int, int]]:
+    """Where each op of `module` stands in `source`, keyed by its location's text.
+
+    An op with an explicit `loc(...)` (a jax export carries the Python source of each op) has lost
+    its position in the file once parsed. So the source is parsed again with every location blanked
+    out (same line and column for everything else), where the parser gives each op its position,
+    and the two modules are walked in step. Ops sharing a location keep the first position; an
+    unknown location gets none."""
+    try:
+        bare = mlir.parse_module(_blank_locations(source), "-")
+    except ModuleParseError:
+        return {}
+    with mlir.context():
+        located, bare_located = _located(module), _located(bare)
+        if len(located) != len(bare_located):
+            return {}
+        positions = {}
+        for loc, bare_loc in zip(located, bare_located):
+            at = _PARSED_POSITION.fullmatch(str(bare_loc))
+            if at and str(loc) != "loc(unknown)":  # says nothing of where an op is
+                positions.setdefault(str(loc), (int(at.group(1)), int(at.group(2))))
+    return positions
+
+
+def _located(module) -> list:
+    """The location of every op and block argument of `module`, in walk order."""
+    found = []
+    for op in mlir.walk(module.operation):
+        found.append(op.location)
+        found += [arg.location for region in op.regions for block in region.blocks for arg in block.arguments]
+    return found
+
+
+def _blank_locations(source: str) -> str:
+    """`source` with every `loc(...)` and `#alias = loc(...)` replaced by spaces (newlines kept)."""
+    out, i = list(source), 0
+    while True:
+        m = _LOC_START.search(source, i)
+        if m is None:
+            return "".join(out)
+        if m.group() == "//":
+            i = source.find("\n", m.end())
+            i = len(source) if i < 0 else i
+        elif m.group() == '"':
+            i = _string_end(source, m.end())
+        else:
+            end = _paren_end(source, m.end())
+            line_start = source.rfind("\n", 0, m.start()) + 1
+            alias = _LOC_ALIAS.search(source, line_start, m.start())
+            begin = alias.start() if alias else m.start()
+            for k in range(begin, end):
+                if out[k] != "\n":
+                    out[k] = " "
+            i = end
+
+
+def _string_end(source: str, i: int) -> int:
+    while i < len(source) and source[i] != '"':
+        i += 2 if source[i] == "\\" else 1
+    return i + 1
+
+
+def _paren_end(source: str, i: int) -> int:
+    """The index after the `)` closing the `(` just before `i`."""
+    depth = 1
+    while i < len(source) and depth:
+        if source[i] == '"':
+            i = _string_end(source, i + 1)
+            continue
+        depth += {"(": 1, ")": -1}.get(source[i], 0)
+        i += 1
+    return i
+
+
+def _positioned(diagnostic, positions):
+    """(severity, line, column, message, note): the position in the input file of the op the
+    diagnostic is about (0, 0 when unknown), and as note its name stack and Python source. An op
+    a pass created is placed at the input op whose location its own wraps (an inlined op at the
+    op in the callee)."""
     severity, loc, message = diagnostic
-    line, col = mlir.location_position(loc)
-    if (line, col) == (0, 0) and mlir.location_name(loc):
-        message = f"at {mlir.location_name(loc)}: {message}"
-    return severity, line, col, message
+    text = str(loc)
+    parsed = _PARSED_POSITION.fullmatch(text)
+    if text in positions:
+        at = positions[text]
+    elif parsed:
+        at = int(parsed.group(1)), int(parsed.group(2))
+    else:
+        wrapped = [(len(key), position) for key, position in positions.items()
+                   if re.search(re.escape(key[4:-1]) + r"(?!\d)", text)]
+        at = max(wrapped, key=lambda w: (w[0], -w[1][0], -w[1][1]))[1] if wrapped else (0, 0)
+    name, source = mlir.location_name(loc), mlir.location_source(loc)
+    note = " ".join(part for part in (name, "" if source.startswith("-:") or not source else f"({source})") if part)
+    return severity, at[0], at[1], message, note
 
 
 def _verify(chunk, first_line, diagnostics):
@@ -117,7 +238,7 @@ def _verify(chunk, first_line, diagnostics):
                 lineno += int(where[1:])
             expected.append([m.group(1), lineno, m.group(3), False])
     problems = []
-    for severity, line, col, message in diagnostics:
+    for severity, line, col, message, _ in diagnostics:
         match = next((e for e in expected if not e[3] and e[0] == severity and e[1] == line and e[2] in message), None)
         if match is None:
             problems.append(f"{line}:{col}: unexpected {severity}: {message}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 import os
 import re
 
@@ -36,6 +37,7 @@ from shloq.emulation import build_emulator, fake_quant, site_params
 from shloq.errors import InputError
 from shloq.files import write_atomically
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
+from shloq.passes.mark_sites import CLAMPED_CONSTANT
 from shloq.qscheme import SiteQParams
 
 _STORAGE = {"i8": np.int8, "i16": np.int16}
@@ -69,9 +71,11 @@ class Report:
 
     def worst(self, n: int = 5) -> list[TensorQuality]:
         """The `n` sites whose own quantization loses most, worst first, each by its worst tensor
-        (graph order breaks ties): tensors of one site share its scale, so they are one layer to fix."""
+        (graph order breaks ties): tensors of one site share its scale, so they are one layer to fix.
+        Constants that saturate by design (a mask fill, a clip bound: `mark_sites.CLAMPED_CONSTANT`)
+        are left out: their low own SQNR changes no result."""
         ranked, seen = [], set()
-        for row in sorted(self.rows, key=_rank):
+        for row in sorted((r for r in self.rows if r.op != CLAMPED_CONSTANT), key=_rank):
             if row.site not in seen:
                 seen.add(row.site)
                 ranked.append(row)
@@ -171,15 +175,31 @@ def build_report(model, module, ranges: dict, inputs: list) -> Report:
     floats, owns = jax.device_get(float_and_own(*inputs))
     emulated = jax.device_get(emulate(*inputs)[n_outputs:])
     litert_tensors = _litert_tensors(model, inputs)
+    saturating = _saturating_constants(described, floats)
     rows = []
     for index, ((attrs, location, shape, q), f, own, e) in enumerate(zip(described, floats, owns, emulated)):
-        agreements = [_agreement(t, e) for t in litert_tensors if _same_grid(t, shape, q)]
+        kept = ~np.isin(f, saturating.get(attrs["site"], ()))
+        agreements = [max(_agreement(t, e, layout) for layout in layouts) for t in litert_tensors
+                      if (layouts := _layouts(t, shape, q, attrs["kind"]))]
         rows.append(TensorQuality(
             index, attrs["site"], attrs["kind"], attrs.get("op", ""), location, shape,
             float(q.scale) if q.axis is None else np.asarray(q.scale), q.zero_point, _grid(q),
             (float(f.min()), float(f.max())) if f.size else (0.0, 0.0),
-            sqnr_db(f, own), sqnr_db(f, e), max(agreements, default=None), len(agreements)))
+            sqnr_db(f[kept], own[kept]), sqnr_db(f[kept], e[kept]), max(agreements, default=None), len(agreements)))
     return Report(rows)
+
+
+def _saturating_constants(described, floats) -> dict[int, np.ndarray]:
+    """Per site, the values of its clamped constants (a mask fill, a clip bound) that lie outside its
+    grid. Elements holding them saturate by design, as the `-inf` of a mask does: both SQNRs leave
+    them out, so a masked attention's scores are measured on the scores."""
+    found = {}
+    for (attrs, _, _, q), value in zip(described, floats):
+        if attrs.get("op") == CLAMPED_CONSTANT:
+            lo, hi = _grid(q)
+            outside = np.unique(value[(value < lo) | (value > hi)])
+            found[attrs["site"]] = np.concatenate([found.get(attrs["site"], outside[:0]), outside])
+    return found
 
 
 def _return_markers_too(func, markers) -> int:
@@ -242,17 +262,25 @@ def _litert_tensors(model, inputs) -> list[_LiteRTTensor]:
     return found
 
 
-def _same_grid(tensor: _LiteRTTensor, shape, q: SiteQParams) -> bool:
+def _layouts(tensor: _LiteRTTensor, shape, q: SiteQParams, kind: str) -> list[tuple[int, ...]]:
+    """The axis orders in which the site's tensor may be LiteRT's `tensor`, which has its grid: the
+    identity for activations; for weights, which LiteRT may store transposed (an OIHW conv kernel
+    as OHWI, the same shape when I, H and W are equal), every order giving its shape and channel
+    axis. None when the grids differ."""
     scales = np.asarray(q.scale, np.float64).reshape(-1)
-    return (tensor.shape == tuple(shape) and tensor.dtype == _STORAGE[q.dtype] and tensor.scales.shape == scales.shape
-            and (q.axis is None or tensor.axis == q.axis)  # LiteRT transposes some weights
-            and np.allclose(tensor.scales, scales, rtol=1e-6, atol=0) and np.all(tensor.zero_points == q.zero_point))
+    if (tensor.dtype != _STORAGE[q.dtype] or tensor.scales.shape != scales.shape
+            or not np.allclose(tensor.scales, scales, rtol=1e-6, atol=0) or np.any(tensor.zero_points != q.zero_point)):
+        return []
+    orders = itertools.permutations(range(len(shape))) if kind == "weight" else [tuple(range(len(shape)))]
+    return [order for order in orders if tuple(shape[i] for i in order) == tensor.shape
+            and (q.axis is None or order[tensor.axis] == q.axis)]
 
 
-def _agreement(tensor: _LiteRTTensor, emulated: np.ndarray) -> float:
-    """Fraction of elements where LiteRT's tensor and the emulated one differ by at most one step."""
+def _agreement(tensor: _LiteRTTensor, emulated: np.ndarray, layout: tuple[int, ...]) -> float:
+    """Fraction of elements where LiteRT's tensor and the emulated one (its axes put in `layout`)
+    differ by at most one step."""
     step = tensor.per_element(tensor.scales)
-    return float(np.mean(np.abs(tensor.dequantized() - emulated) <= step * 1.001))
+    return float(np.mean(np.abs(tensor.dequantized() - np.transpose(emulated, layout)) <= step * 1.001))
 
 
 # ---- text of the table ---------------------------------------------------------------------------
@@ -302,17 +330,31 @@ def main(module_path: str, stats_path: str, inputs_path: str, params_path: str |
             raise InputError(f"{module_path} is neither a .mlir file nor a serialized jax.export module: "
                              f"{err}") from None
     params = None if params_path is None else _params(exported, _npz(params_path))
-    try:
-        stats = shloq.Stats.load(stats_path)
-    except (OSError, ValueError, KeyError) as err:
-        raise InputError(f"cannot read stats from {stats_path}: {err}") from None
     inputs = _npz(inputs_path)
+    _check_arity(exported, params, inputs, module_path, inputs_path)
+    stats = shloq.Stats.load(stats_path)
     rules = [shloq.QuantizationRule(act_qtype=act_qtype)]
     report = shloq.convert(exported, rules, params, stats).report(*inputs.values())
     report.print(top)
     if html_path:
         report.to_html(html_path, top)
     return 0
+
+
+def _check_arity(exported, params, inputs: dict, module_path: str, inputs_path: str) -> None:
+    """The inputs file holds one array per input of the module (params apart): a missing --params
+    would otherwise turn the params into inputs, and the stats would seem to belong to another model."""
+    from shloq.api import load
+
+    source = load(exported, params)
+    expected = source.n_input_leaves
+    if len(inputs) == expected:
+        return
+    names = ", ".join(name for name, _, _ in source.inputs)
+    hint = (": the params are missing, give them with --params" if params is None and len(inputs) < expected
+            else "")
+    raise InputError(f"{module_path} takes {expected} input array(s) ({names}) and {inputs_path} holds "
+                     f"{len(inputs)}{hint}")
 
 
 def _read(path: str) -> bytes:

@@ -10,8 +10,13 @@ from shloq.qscheme import QTYPES, WEIGHT_QTYPES
 
 @dataclasses.dataclass(frozen=True)
 class QuantizationRule:
-    """`op_path` matches the op's name-stack location (e.g. `jit(apply)/M/enc/dot_general`);
-    `param_path` matches the pytree path of a contraction's weight (e.g. `['enc']['kernel']`).
+    """Each regex is searched (`re.search`) in one string of the op:
+
+    - `op_path` in its name stack (e.g. `jit(apply)/M/enc/dot_general`) and in its Python source
+      position as the report prints it, file name without directories (e.g. `model.py:42:8`); an
+      op matches if either does, so `op_path=r"_linear\\.py"` picks the ops written in `_linear.py`;
+    - `param_path` in the pytree path of a contraction's weight (e.g. `['enc']['kernel']`).
+
     `weight_qtype` quantizes the weights of a matched op, `act_qtype` its output. An op no rule
     matches stays float; the first matching rule wins."""
     op_path: str = ".*"
@@ -34,11 +39,12 @@ class QuantizationRule:
                 raise InputError(f"QuantizationRule.{field}={qtype!r} is not supported; use one of "
                                  f"{sorted(allowed)} or None (float)")
 
-    def matches(self, op_path: str, param_path: str) -> bool:
-        if not re.search(self.op_path, op_path):
+    def matches(self, op_path: str, param_path: str, source: str = "") -> bool:
+        """`op_path` the name stack, `source` the `file.py:line:col` (see the class docstring)."""
+        if not (re.search(self.op_path, op_path) or (source and re.search(self.op_path, source))):
             return False
         return self.param_path is None or bool(re.search(self.param_path, param_path))
 
 
-def match_rule(rules, op_path: str, param_path: str = "") -> QuantizationRule | None:
-    return next((r for r in rules if r.matches(op_path, param_path)), None)
+def match_rule(rules, op_path: str, param_path: str = "", source: str = "") -> QuantizationRule | None:
+    return next((r for r in rules if r.matches(op_path, param_path, source)), None)

@@ -3,6 +3,7 @@ own quantization is wrong, not at the layers after it that inherit its error."""
 import types
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -92,6 +93,8 @@ def test_report_rows_agree_with_the_model(planted):
     assert len(activations) == 5  # the input and four layers
     assert all(r.litert_matches >= 1 and r.litert_agreement >= 0.99 for r in activations)
     assert {r.location for r in report.rows if r.kind == "weight"} == {f"p['w{i}']" for i in range(1, 5)}
+    # LiteRT stores the [in, out] dense weights as [out, in]: compared in that layout.
+    assert all(r.litert_matches == 1 and r.litert_agreement > 0.99 for r in report.rows if r.kind == "weight")
     assert output.scale == pytest.approx(model.output_steps[0])
 
 
@@ -117,3 +120,42 @@ def test_report_command(planted, tmp_path, capsys):
     code = cli.main(["report", str(module), "--stats", str(tmp_path / "missing.json"), "--inputs", str(inputs),
                      "--params", str(params)])
     assert code == 1 and capsys.readouterr().err.startswith("shloq: error: cannot read stats from")
+
+
+def test_report_compares_a_transposed_weight_in_litert_layout():
+    """An NCHW conv's OIHW kernel 16x3x3x3 is stored by LiteRT as OHWI, the same shape: the report
+    compares it in LiteRT's layout (in the kernel's own it agreed on ~12% of the elements)."""
+    rng = np.random.default_rng(0)
+    params = {"w": (rng.normal(size=(16, 3, 3, 3)) * 0.3).astype(np.float32)}
+
+    def conv(p, x):
+        return jax.nn.relu(jax.lax.conv_general_dilated(x, p["w"], (1, 1), "SAME",
+                                                        dimension_numbers=("NCHW", "OIHW", "NCHW")))
+
+    x = rng.normal(size=(1, 3, 8, 8)).astype(np.float32)
+    exported = jax.export.export(jax.jit(conv))(params, x)
+    stats = shloq.calibrate(exported, RULES, params, [(x,)], progress=False)
+    report = shloq.convert(exported, RULES, params, stats).report(x)
+    [kernel] = [r for r in report.rows if r.kind == "weight"]
+    assert kernel.shape == (16, 3, 3, 3) and kernel.litert_matches == 1 and kernel.litert_agreement > 0.99
+
+
+def test_report_leaves_by_design_saturation_out():
+    """A mask fill (-1e9 in `jnp.where`) saturates to the scores' range by design: its elements
+    are left out of the SQNRs, and worst() ranks the layers, not the fill at 0 dB."""
+    rng = np.random.default_rng(0)
+    params = {"wq": (rng.normal(size=(8, 8)) * 0.3).astype(np.float32)}
+
+    def attention(p, x):
+        scores = jnp.where(jnp.tril(jnp.ones((4, 4), bool)), (x @ p["wq"]) @ x.T, -1e9)
+        return jax.nn.softmax(scores, axis=-1) @ x
+
+    x = rng.normal(size=(4, 8)).astype(np.float32)
+    exported = jax.export.export(jax.jit(attention))(params, x)
+    stats = shloq.calibrate(exported, RULES, params, [(x,)], progress=False)
+    report = shloq.convert(exported, RULES, params, stats).report(x)
+    [fill] = [r for r in report.rows if r.op == "constant:clamped"]
+    [masked] = [r for r in report.rows if r.op == "select"]
+    assert np.isnan(fill.own_sqnr_db) and masked.own_sqnr_db > 30 and masked.sqnr_db > 25
+    worst = report.worst(len(report.rows))
+    assert all(r.op != "constant:clamped" for r in worst) and worst[0].own_sqnr_db > 30  # was the fill, 0.0 dB

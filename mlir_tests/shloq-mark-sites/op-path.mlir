@@ -23,9 +23,10 @@
 // DEC-NEXT: %[[MM:.*]] = stablehlo.custom_call @shloq.site(%[[M]]) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "multiply", shloq.site = 2 : i64}
 // DEC-NEXT: stablehlo.sine %[[MM]]
 
-// A pattern matching every op brings back the strict error on the sine, named by its location (it has no file
-// position), and no module is printed.
-// ALL: op-path.mlir:0:0: error: at model/dec/sin: 'stablehlo.sine' is not in shloq's op catalogue
+// A pattern matching every op brings back the strict error on the sine, at its position in this file with its
+// location name as a note, and no module is printed.
+// ALL: op-path.mlir:[[# @LINE + 6]]:8: error: 'stablehlo.sine' is not in shloq's op catalogue
+// ALL-NEXT: op-path.mlir:[[# @LINE + 5]]:8: note: at model/dec/sin
 // ALL-NOT: func.func
 func.func @main(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %0 = stablehlo.add %x, %y : tensor<2x4xf32> loc("model/enc/add")

@@ -7,6 +7,7 @@ import numpy as np
 from litert_converter.mlir import ir
 
 from shloq import mlir
+from shloq.errors import InputError
 from shloq.passes import ModulePass, register
 
 
@@ -28,8 +29,12 @@ class BindParamsPass(ModulePass):
     def run(self, module):
         values = dict(self.values)
         if self.file:
-            with np.load(self.file) as data:
-                values.update({k: data[k] for k in data.files})
+            try:
+                with np.load(self.file) as data:
+                    values.update({k: data[k] for k in data.files})
+            except (OSError, ValueError) as err:
+                raise InputError(f"cannot read params from {self.file} as .npz: "
+                                 f"{getattr(err, 'strerror', None) or err}") from None
         func = mlir.main_func(module)
         block = func.regions[0].blocks[0]
         names = argument_names(func)

@@ -76,7 +76,7 @@ class MarkSitesPass(ModulePass):
         active = activation_values(block, self._param_indices)
         units, unmatched = catalogue.match_units(block, active.__contains__)
         for op in unmatched:
-            if match_rule(rules, mlir.location_name(op.location)) is None:
+            if match_rule(rules, mlir.location_name(op.location), "", mlir.source_file_position(op.location)) is None:
                 continue
             message = f"'{op.name}' {UNSUPPORTED}"
             if self.strict:
@@ -84,9 +84,10 @@ class MarkSitesPass(ModulePass):
             else:
                 self.warn(op.location, message + "; it stays float")
         plan = _SitePlan()
-        paths = [(mlir.location_name(u.primary.location), u.weight.param_path if u.weight else "") for u in units]
-        for unit, (op_path, param_path) in zip(units, paths):
-            rule = match_rule(rules, op_path, param_path)
+        paths = [(mlir.location_name(u.primary.location), u.weight.param_path if u.weight else "",
+                  mlir.source_file_position(u.primary.location)) for u in units]
+        for unit, path in zip(units, paths):
+            rule = match_rule(rules, *path)
             if rule is None:
                 continue
             dtype = storage_type(rule.act_qtype) if rule.act_qtype else None

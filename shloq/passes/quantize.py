@@ -10,6 +10,7 @@ import json
 from litert_converter.mlir import ir
 
 from shloq import mlir
+from shloq.errors import InputError
 from shloq.emulation import bias_safe_weights
 from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.passes import ModulePass, register
@@ -22,8 +23,14 @@ def tensor_type_text(shape, element: str) -> str:
 
 def load_ranges(path: str) -> dict[int, tuple[float, float]]:
     """Reads `{"sites": {"0": [lo, hi], ...}}` as written by `Stats.save`."""
-    with open(path) as f:
-        return {int(k): tuple(v) for k, v in json.load(f)["sites"].items()}
+    try:
+        with open(path) as f:
+            return {int(k): (float(lo), float(hi)) for k, (lo, hi) in json.load(f)["sites"].items()}
+    except OSError as err:
+        raise InputError(f"cannot read stats from {path}: {err.strerror}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise InputError(f"{path} holds no site ranges ({{\"sites\": {{\"0\": [lo, hi], ...}}}}, as Stats.save "
+                         f"writes): {type(err).__name__}: {err}") from None
 
 
 @register
