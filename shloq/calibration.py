@@ -26,6 +26,11 @@ class Stats:
     batches: int
     fingerprint: str = ""
     names: dict[int, str] = dataclasses.field(default_factory=dict)
+    # The first calibration batch (the module's inputs) and the float model's outputs on it, which
+    # `convert` compares the .tflite with to catch a miscompiled model; in memory only, `save`
+    # leaves them out.
+    sample: list | None = dataclasses.field(default=None, repr=False, compare=False)
+    sample_outputs: list | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def save(self, path: str | os.PathLike) -> None:
         from shloq.files import write_atomically
@@ -68,8 +73,10 @@ def result_stats(func) -> list[tuple[int, str, str]]:
     return found
 
 
-def accumulate(run, stat_layout, batches, input_specs, method: str, percentile: float, progress: bool):
-    """Runs `run(*inputs)` over `batches` and reduces the per-batch statistics to ranges."""
+def accumulate(run, stat_layout, batches, input_specs, method: str, percentile: float, progress: bool,
+               first_outputs: list | None = None):
+    """Runs `run(*inputs)` over `batches` and reduces the per-batch statistics to ranges; the
+    model's own outputs on the first batch are appended to `first_outputs` when given."""
     if method not in METHODS:
         raise InputError(f"unknown calibration method {method!r}; use one of {', '.join(METHODS)}")
     n_stats = len(stat_layout)
@@ -78,7 +85,10 @@ def accumulate(run, stat_layout, batches, input_specs, method: str, percentile: 
     count = 0
     for batch in tqdm(batches, desc="calibrating", unit="batch", disable=not progress):
         batch = check_batch(batch, input_specs, count)
-        outputs = run(*batch)[-n_stats:] if n_stats else ()
+        results = run(*batch)
+        if first_outputs is not None and count == 0:
+            first_outputs.extend(np.asarray(v) for v in jax.device_get(results[:len(results) - n_stats]))
+        outputs = results[-n_stats:] if n_stats else ()
         # Markers sharing a site (an op and its shared-scale consumers) are one tensor's range:
         # combine them within the batch first, so averaging runs over batches only.
         batch_lo, batch_hi, batch_values, batch_floor = {}, {}, {}, {}
