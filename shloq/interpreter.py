@@ -61,13 +61,7 @@ class Program:
 def compile_function(func_op, ids: dict | None = None) -> Program:
     """Compiles `func_op` (after inlining: no calls) into a Program; unknown ops raise.
     `ids`, when given, receives the value -> value id map."""
-    ids = {} if ids is None else ids
-
-    def vid(value):
-        return ids.setdefault(value, len(ids))
-
-    program = _compile_block(func_op.regions[0].blocks[0], ids, (), [])
-    return program
+    return _compile_block(func_op.regions[0].blocks[0], {} if ids is None else ids, (), [])
 
 
 def _compile_block(block, ids: dict, captures: tuple, unknown: list, raise_unknown: bool = True) -> Program:
@@ -444,7 +438,9 @@ def evaluate_derived(value, memo: dict):
         return memo[value]
     op = mlir.producer(value)
     result = None
-    if op is not None and op.name in _EVAL and not (op.name == "stablehlo.custom_call"):
+    runnable = op is not None and op.name != "stablehlo.custom_call" and all(
+        inner.name in _EVAL or inner.name == "stablehlo.return" for inner in (op, *mlir.walk(op)))
+    if runnable:
         inputs = [evaluate_derived(v, memo) for v in op_inputs(op)]
         if all(v is not None for v in inputs):
             for r, v in zip(op.results, evaluate_op(op, inputs)):
