@@ -27,6 +27,11 @@ class Stats:
     batches: int
     fingerprint: str = ""
     names: dict[int, str] = dataclasses.field(default_factory=dict)
+    # The first calibration batch (the module's inputs) and the float model's outputs on it, which
+    # `convert` compares the .tflite with to catch a miscompiled model; in memory only, `save`
+    # leaves them out.
+    sample: list | None = dataclasses.field(default=None, repr=False, compare=False)
+    sample_outputs: list | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def save(self, path: str | os.PathLike) -> None:
         from shloq.files import write_atomically
@@ -76,14 +81,15 @@ def result_stats(func) -> list[tuple[int, str, str]]:
 
 
 def accumulate(program, stat_layout, batches, input_specs, method: str, percentile: float, progress: bool,
-               site_dtypes: dict[int, str], total: int | None = None):
+               site_dtypes: dict[int, str], total: int | None = None, first_outputs: list | None = None):
     """Runs `program(*inputs)` jitted over `batches` and reduces the per-batch statistics to ranges.
     `site_dtypes` gives each site's storage type (`i8`, `i16`), which `mse` fits its grid to; the
-    progress bar shows `total` batches when it is known."""
+    progress bar shows `total` batches when it is known; the model's own outputs on the first batch
+    are appended to `first_outputs` when given."""
     if method not in METHODS:
         raise InputError(f"unknown calibration method {method!r}; use one of {', '.join(METHODS)}")
     if method == "mse":
-        return _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total)
+        return _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total, first_outputs)
     run = jax.jit(program)
     n_stats = len(stat_layout)
     lows: dict[int, list] = {}
@@ -91,7 +97,10 @@ def accumulate(program, stat_layout, batches, input_specs, method: str, percenti
     count = 0
     for batch in tqdm(batches, desc="calibrating", unit="batch", total=total, disable=not progress):
         batch = check_batch(batch, input_specs, count)
-        outputs = run(*batch)[-n_stats:] if n_stats else ()
+        results = run(*batch)
+        if first_outputs is not None and count == 0:
+            first_outputs.extend(np.asarray(v) for v in jax.device_get(results[:len(results) - n_stats]))
+        outputs = results[-n_stats:] if n_stats else ()
         # Markers sharing a site (an op and its shared-scale consumers) are one tensor's range:
         # combine them within the batch first, so averaging runs over batches only.
         batch_lo, batch_hi, batch_values, batch_floor = {}, {}, {}, {}
@@ -135,7 +144,7 @@ def _check_finite(sites, stat_layout):
 HISTOGRAM_BINS = 2048
 
 
-def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total):
+def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total, first_outputs):
     """`mse`: per site, the range whose grid gives the least squared error over all calibration
     values. Each batch's values are reduced on device to a histogram over their own range; the host
     merges those into one histogram per site and searches it (`mse_range`)."""
@@ -148,7 +157,9 @@ def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtype
     count = 0
     for batch in tqdm(batches, desc="calibrating", unit="batch", total=total, disable=not progress):
         batch = check_batch(batch, input_specs, count)
-        values, fixed = run(*batch)
+        outputs, values, fixed = run(*batch)
+        if first_outputs is not None and count == 0:
+            first_outputs.extend(np.asarray(v) for v in jax.device_get(outputs))
         binned = jax.device_get({site: _bin_indices(x, floor) for site, (x, floor) in values.items()})
         for site, (lo, hi, index, zeros) in binned.items():
             counts = np.bincount(index, minlength=HISTOGRAM_BINS + 1)[:HISTOGRAM_BINS]
@@ -165,11 +176,12 @@ def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtype
 
 
 def _site_values(program, by_site, n_stats):
-    """`program` returning, per site with values, all of them in one vector padded with NaN to a
+    """`program` returning its own outputs and, per site with values, all of them in one vector padded with NaN to a
     power of two (so that `_histogram` compiles once per size class, not per shape) and its
     softmax floor; per site with constant min/max, those."""
     def run(*inputs):
-        stats = program(*inputs)[-n_stats:] if n_stats else ()
+        results = program(*inputs)
+        outputs, stats = results[:len(results) - n_stats], (results[len(results) - n_stats:] if n_stats else ())
         values, fixed = {}, {}
         for site, where in by_site.items():
             if "values" not in where:
@@ -180,7 +192,7 @@ def _site_values(program, by_site, n_stats):
             x = jnp.pad(x, (0, (1 << max(x.size - 1, 0).bit_length()) - x.size), constant_values=jnp.nan)
             floors = [stats[i] for i in where.get("floor", ())]
             values[site] = (x, jnp.min(jnp.stack(floors)) if floors else jnp.float32(-jnp.inf))
-        return values, fixed
+        return outputs, values, fixed
 
     return run
 

@@ -22,13 +22,12 @@ class UnsupportedOpError(ShloqError):
     """Strict mode met ops it cannot quantize as asked: outside the op catalogue, or without a
     LiteRT kernel for the requested type; `ops` lists (op name, location) pairs, `reasons` why."""
 
-    def __init__(self, ops, reasons=()):
+    def __init__(self, ops, reasons=(), advice=None):
         self.ops = list(ops)
         self.reasons = list(reasons) or ["is not in shloq's op catalogue"] * len(self.ops)
         lines = "\n".join(f"  {name} at {where}: {why}" for (name, where), why in zip(self.ops, self.reasons))
-        super().__init__(
-            f"{len(self.ops)} op(s) cannot be quantized (strict mode); "
-            f"leave them float with strict=False or exclude them with a rule:\n{lines}")
+        advice = advice or "(strict mode); leave them float with strict=False or exclude them with a rule"
+        super().__init__(f"{len(self.ops)} op(s) cannot be quantized {advice}:\n{lines}")
 
 
 class CalibrationError(ShloqError):

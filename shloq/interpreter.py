@@ -61,28 +61,67 @@ class Program:
 def compile_function(func_op, ids: dict | None = None) -> Program:
     """Compiles `func_op` (after inlining: no calls) into a Program; unknown ops raise.
     `ids`, when given, receives the value -> value id map."""
-    ids = {} if ids is None else ids
+    return _compile_block(func_op.regions[0].blocks[0], {} if ids is None else ids, (), [])
 
+
+def _compile_block(block, ids: dict, captures: tuple, unknown: list, raise_unknown: bool = True) -> Program:
+    """Compiles one block; `captures` are values of enclosing blocks that its ops read, passed
+    after the block arguments. Ops the interpreter cannot run are collected into `unknown`."""
     def vid(value):
         return ids.setdefault(value, len(ids))
 
-    block = func_op.regions[0].blocks[0]
-    args = tuple(vid(a) for a in block.arguments)
-    instrs, outputs, unknown = [], (), []
+    args = tuple(vid(a) for a in (*block.arguments, *captures))
+    instrs, outputs = [], ()
     for op in block.operations:
-        name = op.operation.name
-        if name == "func.return":
+        op = op.operation
+        name = op.name
+        if name in ("func.return", "stablehlo.return"):
             outputs = tuple(vid(v) for v in op.operands)
             continue
         extract = _ATTRS.get(name)
         if extract is None or (name == "stablehlo.custom_call" and not is_site_marker(op)):
             unknown.append((name, mlir.describe(op.location)))
             continue
-        instrs.append(Instr(name, tuple(vid(v) for v in op.operands), tuple(vid(r) for r in op.results),
-                            extract(op), str(op.location)))
-    if unknown:
-        raise UnsupportedOpError(unknown)
+        inner = _captured(op) if name in _REGION_PROGRAMS else ()
+        attrs = extract(op, ids, inner, unknown) if name in _REGION_PROGRAMS else extract(op)
+        instrs.append(Instr(name, tuple(vid(v) for v in (*op.operands, *inner)), tuple(vid(r) for r in op.results),
+                            attrs, str(op.location)))
+    if unknown and raise_unknown:
+        raise UnsupportedOpError(unknown, advice="by shloq: its interpreter cannot run them, and calibration and "
+                                                 "emulation run every op, float ones included")
     return Program(args, instrs, outputs)
+
+
+# Ops whose regions compile to sub-programs (a reduce's body is only read for its kind).
+_REGION_PROGRAMS = {"stablehlo.while"}
+
+
+def _captured(op) -> tuple:
+    """Values defined outside `op` that ops in its regions read (StableHLO regions may read them)."""
+    inside, found = set(), {}
+    for inner in (op, *mlir.walk(op)):
+        for region in inner.regions:
+            for block in region.blocks:
+                inside.update(block.arguments)
+        if inner is not op:
+            inside.update(inner.results)
+    for inner in mlir.walk(op):
+        for value in inner.operands:
+            if value not in inside:
+                found.setdefault(value, None)
+    return tuple(found)
+
+
+def _while_attrs(op, ids, captures, unknown):
+    cond, body = (_compile_block(r.blocks[0], ids, captures, unknown, raise_unknown=False) for r in op.regions)
+    return {"cond": cond, "body": body, "n": len(op.operands)}
+
+
+def _while(a, *values):
+    """`lax.while_loop` over the loop-carried values; captured values ride along unchanged."""
+    state, captured = tuple(values[:a["n"]]), tuple(values[a["n"]:])
+    return lax.while_loop(lambda s: a["cond"](*s, *captured)[0].reshape(()),
+                          lambda s: tuple(a["body"](*s, *captured)), state)
 
 
 # ---- attribute extraction (MLIR -> plain Python) ---------------------------------------------
@@ -241,7 +280,9 @@ _BINARY = {
     "stablehlo.divide": lambda a, b: lax.div(a, b), "stablehlo.maximum": jnp.maximum,
     "stablehlo.minimum": jnp.minimum, "stablehlo.power": lax.pow, "stablehlo.remainder": lax.rem,
     "stablehlo.and": jnp.bitwise_and, "stablehlo.or": jnp.bitwise_or, "stablehlo.xor": jnp.bitwise_xor,
-    "stablehlo.atan2": jnp.arctan2,
+    "stablehlo.atan2": jnp.arctan2, "stablehlo.shift_left": lax.shift_left,
+    "stablehlo.shift_right_logical": lax.shift_right_logical,
+    "stablehlo.shift_right_arithmetic": lax.shift_right_arithmetic,
 }
 _COMPARE = {"EQ": jnp.equal, "NE": jnp.not_equal, "LT": jnp.less, "LE": jnp.less_equal, "GT": jnp.greater,
             "GE": jnp.greater_equal}
@@ -299,6 +340,9 @@ _EVAL: dict[str, Callable] = {
     "stablehlo.reduce_window": _reduce_window,
     "stablehlo.gather": _gather,
     "stablehlo.composite": lambda a, *xs: a["program"](*xs),
+    "stablehlo.while": _while,
+    "stablehlo.reverse": lambda a, x: lax.rev(x, a["dimensions"]),
+    "stablehlo.bitcast_convert": lambda a, x: lax.bitcast_convert_type(x, a["dtype"]),
 }
 
 _ELEMENTWISE = set(_UNARY) | set(_BINARY) | {"stablehlo.compare", "stablehlo.select", "stablehlo.clamp"}
@@ -331,6 +375,9 @@ _ATTRS: dict[str, Callable] = {
     "stablehlo.custom_call": _custom_call_attrs,
     "stablehlo.gather": _gather_attrs,
     "stablehlo.composite": _composite_attrs,
+    "stablehlo.while": _while_attrs,
+    "stablehlo.reverse": lambda op: {"dimensions": _ints(op.attributes["dimensions"])},
+    "stablehlo.bitcast_convert": _result_info,
 }
 
 
@@ -350,10 +397,16 @@ def op_evaluator(op, **attr_overrides):
     return lambda *operands: evaluate(attrs, *operands)
 
 
+def op_inputs(op) -> tuple:
+    """What `evaluate_op` takes for `op`: its operands, then the outer values its regions read."""
+    return (*op.operands, *(_captured(op) if op.name in _REGION_PROGRAMS else ()))
+
+
 def evaluate_op(op, operand_values: list[np.ndarray]) -> list[np.ndarray]:
-    """Evaluates one op on numpy operands (constant folding), in the op's own element types:
-    64-bit types stay 64-bit although JAX runs with x64 off elsewhere."""
-    attrs = _ATTRS[op.operation.name](op)
+    """Evaluates one op on numpy values of `op_inputs(op)` (constant folding), in the op's own
+    element types: 64-bit types stay 64-bit although JAX runs with x64 off elsewhere."""
+    op = op.operation
+    attrs = _ATTRS[op.name](op, {}, _captured(op), []) if op.name in _REGION_PROGRAMS else _ATTRS[op.name](op)
     with jax.enable_x64(True):
         results = _EVAL[op.operation.name](attrs, *[jnp.asarray(v) for v in operand_values])
         if not isinstance(results, (tuple, list)):
@@ -376,3 +429,22 @@ def evaluate_constant(value) -> np.ndarray | None:
         source = evaluate_constant(op.operands[0])
         return None if source is None else evaluate_op(op, [source])[0]
     return None
+
+
+def evaluate_derived(value, memo: dict):
+    """The value of `value` when it is computed from constants and iotas alone, through any ops
+    the interpreter runs (loops included), else None; `memo` caches values across calls."""
+    if value in memo:
+        return memo[value]
+    op = mlir.producer(value)
+    result = None
+    runnable = op is not None and op.name != "stablehlo.custom_call" and all(
+        inner.name in _EVAL or inner.name == "stablehlo.return" for inner in (op, *mlir.walk(op)))
+    if runnable:
+        inputs = [evaluate_derived(v, memo) for v in op_inputs(op)]
+        if all(v is not None for v in inputs):
+            for r, v in zip(op.results, evaluate_op(op, inputs)):
+                memo[r] = v
+            result = memo[value]
+    memo[value] = result
+    return result

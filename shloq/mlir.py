@@ -161,7 +161,7 @@ def describe(loc) -> str:
 def element_dtype(element_type) -> np.dtype:
     text = str(element_type)
     table = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "i1": np.bool_, "i8": np.int8,
-             "i16": np.int16, "i32": np.int32, "i64": np.int64, "ui8": np.uint8, "ui32": np.uint32}
+             "i16": np.int16, "i32": np.int32, "i64": np.int64, "ui8": np.uint8, "ui32": np.uint32, "ui64": np.uint64}
     if text == "bf16":
         import ml_dtypes
 
@@ -222,7 +222,7 @@ def dense_attr(value: np.ndarray):
     if value.dtype.name == "bfloat16":  # no buffer protocol for bf16: go through hex text
         return ir.Attribute.parse(f'dense<"0x{value.tobytes().hex().upper()}"> : '
                                   f'tensor<{"".join(f"{d}x" for d in value.shape)}bf16>')
-    return ir.DenseElementsAttr.get(value)
+    return ir.DenseElementsAttr.get(value, signless=value.dtype.kind != "u")  # uint32 stays ui32 (RNG bits)
 
 
 def make_constant(value: np.ndarray, loc, ip):

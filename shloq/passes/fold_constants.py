@@ -24,16 +24,24 @@ class FoldConstantsPass(ModulePass):
 
 def fold_constant_ops(block) -> None:
     """Replaces each op whose operands are all constants by constants of its results, in program
-    order (so chains fold), then erases what is left unused."""
+    order (so chains fold), then erases what is left unused. A loop computed from constants and
+    iotas alone (JAX's random bits from a fixed key: dropout masks, noise) is evaluated whole,
+    so random values become constants of the key."""
     folded = interpreter.supported_ops() - _KEEP
+    derived: dict = {}
     for op in list(block.operations):
         op = op.operation
-        if op.name not in folded or not op.operands:
+        if op.name == "stablehlo.while":
+            values = [interpreter.evaluate_derived(r, derived) for r in op.results]
+            if any(v is None for v in values):
+                continue
+        elif op.name not in folded or not op.operands:
             continue
-        operands = [interpreter.evaluate_constant(v) for v in op.operands]
-        if any(v is None for v in operands):
-            continue
-        values = interpreter.evaluate_op(op, operands)
+        else:
+            operands = [interpreter.evaluate_constant(v) for v in op.operands]
+            if any(v is None for v in operands):
+                continue
+            values = interpreter.evaluate_op(op, operands)
         ip = ir.InsertionPoint(op)
         for result, value in zip(op.results, values):
             result.replace_all_uses_with(mlir.make_constant(value, op.location, ip).results[0])

@@ -106,10 +106,19 @@ def _inline_call(call, callee):
                 result.replace_all_uses_with(mapping.get(value, value))
             continue
         clone = op.clone(ip=ip)
-        for i, operand in enumerate(clone.operands):
-            if operand in mapping:
-                clone.operands[i] = mapping[operand]
+        _remap_operands(clone, mapping)
         inner = mlir.location_name(op.location) or op.name.split(".")[-1]
         clone.location = ir.Location.name(f"{call_name}/{inner}" if call_name else inner, childLoc=call.location)
         mapping.update(zip(op.results, clone.results))
     call.erase()
+
+
+def _remap_operands(clone, mapping) -> None:
+    """Points `clone`'s operands, and those of the ops in its regions, from the callee's values to
+    the caller's. `Operation.clone` only remaps values defined inside the clone: a loop body that
+    reads a constant or argument of the callee (JAX's RNG `while` loops do) would otherwise keep
+    using the callee's value, freed with the callee."""
+    for op in (clone, *mlir.walk(clone)):
+        for i, operand in enumerate(op.operands):
+            if operand in mapping:
+                op.operands[i] = mapping[operand]
