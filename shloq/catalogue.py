@@ -567,7 +567,9 @@ def _match_concatenate(op, graph):
 
 
 def _match_softmax(op, graph):
-    """exp(x - max(x)) / sum(exp(x - max(x))) along one axis, as jax.nn.softmax lowers it."""
+    """exp(x - max(x)) / sum(exp(x - max(x))) along one axis, as jax.nn.softmax lowers it; or
+    exp(y) / sum(exp(y)) of any y (a vmapped softmax takes its row maximum before unit axes move),
+    which LiteRT's converter also makes a SOFTMAX, of y."""
     if op.name != "stablehlo.divide":
         return None
     ops = [op]
@@ -579,7 +581,11 @@ def _match_softmax(op, graph):
     if total.operands[0] != e or splat_constant(total.operands[1]) != 0.0:
         return None
     ops += [total, exp]
-    sub = mlir.producer(exp.operands[0])
+    return _softmax_of_shifted(exp.operands[0], list(ops), graph) or _softmax_unit(exp.operands[0], total, ops)
+
+
+def _softmax_of_shifted(shifted, ops, graph):
+    sub = mlir.producer(shifted)
     if sub is None or sub.name != "stablehlo.subtract":
         return None
     ops.append(sub)
@@ -590,15 +596,19 @@ def _match_softmax(op, graph):
         peak = next((mlir.producer(v) for v in peak.operands if graph.is_activation(v)), None)
     if peak is None or peak.name != "stablehlo.reduce" or peak.operands[0] != x:
         return None
+    return _softmax_unit(x, peak, ops + [peak])
+
+
+def _softmax_unit(x, reduce, ops):
+    """The softmax unit of input `x` (normalized along the dimension `reduce` reduces), or None."""
     shape = mlir.tensor_shape(x.type)
-    if [int(d) for d in ir.DenseI64ArrayAttr(peak.attributes["dimensions"])] != [len(shape) - 1] or shape[-1] < 2:
+    if [int(d) for d in ir.DenseI64ArrayAttr(reduce.attributes["dimensions"])] != [len(shape) - 1] or shape[-1] < 2:
         return None  # LiteRT's SOFTMAX normalizes the last dimension, and a size-1 one folds away
-    ops.append(peak)
     inside = set(ops)
     for o in ops[1:]:
         if any(u not in inside for r in o.results for u in mlir.users(r)):
             return None
-    return Unit(SPECS["softmax"], list(reversed(ops)), [x], op.results[0])
+    return Unit(SPECS["softmax"], list(reversed(ops)), [x], ops[0].results[0])
 
 
 # Tried in this order on each op, from the last op of the function to the first.
