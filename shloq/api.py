@@ -19,11 +19,13 @@ from shloq.files import write_atomically
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
 from shloq.passes import run_pipeline
 from shloq.passes.bind_params import BindParamsPass, argument_names
+from shloq.passes.canonicalize_dots import CanonicalizeDotsPass
 from shloq.passes.fold_affine import FoldAffinePass
 from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.inline import InlinePass
 from shloq.passes.instrument import InstrumentPass
 from shloq.passes.integer_io import IntegerIOPass
+from shloq.passes.layout import LayoutPass
 from shloq.passes.mark_sites import MarkSitesPass, refusal
 from shloq.passes.quantize import QuantizePass
 from shloq.passes.recognize import RecognizePass
@@ -154,7 +156,7 @@ def _simplified_module(source: Source, params):
     """Parses the source afresh, inlines, binds params and folds constants and batch-norms."""
     module = parse_float32(source)
     run_pipeline(module, [InlinePass(), BindParamsPass(values=_param_values(source, params)), FoldConstantsPass(),
-                          FoldAffinePass(), RecognizePass()])
+                          CanonicalizeDotsPass(), LayoutPass(), FoldAffinePass(), RecognizePass()])
     return module
 
 

@@ -567,7 +567,9 @@ def _match_concatenate(op, graph):
 
 
 def _match_softmax(op, graph):
-    """exp(x - max(x)) / sum(exp(x - max(x))) along one axis, as jax.nn.softmax lowers it."""
+    """exp(x - max(x)) / sum(exp(x - max(x))) along one axis, as jax.nn.softmax lowers it; or
+    exp(y) / sum(exp(y)) of any y (a vmapped softmax takes its row maximum before unit axes move),
+    which LiteRT's converter also makes a SOFTMAX, of y."""
     if op.name != "stablehlo.divide":
         return None
     ops = [op]
@@ -579,7 +581,11 @@ def _match_softmax(op, graph):
     if total.operands[0] != e or splat_constant(total.operands[1]) != 0.0:
         return None
     ops += [total, exp]
-    sub = mlir.producer(exp.operands[0])
+    return _softmax_of_shifted(exp.operands[0], list(ops), graph) or _softmax_unit(exp.operands[0], total, ops)
+
+
+def _softmax_of_shifted(shifted, ops, graph):
+    sub = mlir.producer(shifted)
     if sub is None or sub.name != "stablehlo.subtract":
         return None
     ops.append(sub)
@@ -590,15 +596,19 @@ def _match_softmax(op, graph):
         peak = next((mlir.producer(v) for v in peak.operands if graph.is_activation(v)), None)
     if peak is None or peak.name != "stablehlo.reduce" or peak.operands[0] != x:
         return None
+    return _softmax_unit(x, peak, ops + [peak])
+
+
+def _softmax_unit(x, reduce, ops):
+    """The softmax unit of input `x` (normalized along the dimension `reduce` reduces), or None."""
     shape = mlir.tensor_shape(x.type)
-    if [int(d) for d in ir.DenseI64ArrayAttr(peak.attributes["dimensions"])] != [len(shape) - 1] or shape[-1] < 2:
+    if [int(d) for d in ir.DenseI64ArrayAttr(reduce.attributes["dimensions"])] != [len(shape) - 1] or shape[-1] < 2:
         return None  # LiteRT's SOFTMAX normalizes the last dimension, and a size-1 one folds away
-    ops.append(peak)
     inside = set(ops)
     for o in ops[1:]:
         if any(u not in inside for r in o.results for u in mlir.users(r)):
             return None
-    return Unit(SPECS["softmax"], list(reversed(ops)), [x], op.results[0])
+    return Unit(SPECS["softmax"], list(reversed(ops)), [x], ops[0].results[0])
 
 
 # Tried in this order on each op, from the last op of the function to the first.
@@ -643,10 +653,11 @@ def output_channel_axis(op) -> int:
     return len(mlir.tensor_shape(op.results[0].type)) - 1
 
 
-def resize_composite(callee) -> tuple[str, dict] | None:
-    """(composite name, attributes) for JAX's `jax.image.resize` (the private function `_resize`)
-    when it is an NHWC spatial resize LiteRT has a kernel for: nearest, or bilinear upsampling
-    (JAX's bilinear equals RESIZE_BILINEAR with half-pixel centers; downsampling antialiases)."""
+def resize_composite(callee) -> tuple[str, dict, bool] | None:
+    """(composite name, attributes, channels first) for JAX's `jax.image.resize` (the private
+    function `_resize`) when it is a spatial resize of an NHWC or NCHW tensor that LiteRT has a
+    kernel for: nearest, or bilinear upsampling (JAX's bilinear equals RESIZE_BILINEAR with
+    half-pixel centers; downsampling antialiases). The composite itself is NHWC."""
     name = ir.StringAttr(callee.attributes["sym_name"]).value
     if not re.fullmatch(r"_resize(_\d+)?", name):
         return None
@@ -654,16 +665,21 @@ def resize_composite(callee) -> tuple[str, dict] | None:
     if len(block.arguments) != 1:
         return None
     ret = [op for op in block.operations if op.operation.name == "func.return"][0]
-    n, h, w, c = (list(mlir.tensor_shape(block.arguments[0].type)) + [0] * 4)[:4]
-    out = mlir.tensor_shape(ret.operands[0].type)
-    if len(out) != 4 or len(mlir.tensor_shape(block.arguments[0].type)) != 4 or (out[0], out[3]) != (n, c):
+    in_shape, out = mlir.tensor_shape(block.arguments[0].type), mlir.tensor_shape(ret.operands[0].type)
+    if len(out) != 4 or len(in_shape) != 4:
         return None
-    size = np.array(out[1:3], np.int64)
-    method = _resize_method(callee, (n, h, w, c), tuple(out))
-    if method == "bilinear" and out[1] >= h and out[2] >= w:
-        return "odml.upsample_bilinear2d", {"size": size, "align_corners": False, "is_nchw_op": False}
+    if (out[0], out[3]) == (in_shape[0], in_shape[3]):
+        nchw, (h, w), size = False, in_shape[1:3], out[1:3]
+    elif (out[0], out[1]) == (in_shape[0], in_shape[1]):
+        nchw, (h, w), size = True, in_shape[2:4], out[2:4]
+    else:
+        return None
+    method = _resize_method(callee, tuple(in_shape), tuple(out))
+    size = np.array(size, np.int64)
+    if method == "bilinear" and size[0] >= h and size[1] >= w:
+        return "odml.upsample_bilinear2d", {"size": size, "align_corners": False, "is_nchw_op": False}, nchw
     if method == "nearest":
-        return "tfl.resize_nearest_neighbor", {"size": size, "is_nchw_op": False}
+        return "tfl.resize_nearest_neighbor", {"size": size, "is_nchw_op": False}, nchw
     return None
 
 

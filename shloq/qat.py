@@ -23,9 +23,11 @@ from shloq.emulation import fake_quant_arrays
 from shloq.errors import InputError
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
 from shloq.passes import run_pipeline
+from shloq.passes.canonicalize_dots import CanonicalizeDotsPass
 from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.mark_sites import CLAMPED_CONSTANT
 from shloq.passes.inline import InlinePass
+from shloq.passes.layout import LayoutPass
 from shloq.passes.recognize import RecognizePass
 from shloq.qscheme import NARROW_RANGE, STORAGE_RANGE, activation_qparams_array, weight_scales
 
@@ -157,6 +159,8 @@ def quantize_for_training(exported, rules, strict: bool = True) -> QatModel:
     rules = _check_rules(rules)
     source = _from_exported(exported, params_given=True)
     module = parse_float32(source)
-    run_pipeline(module, [InlinePass(), FoldConstantsPass(), RecognizePass()])  # parameters stay arguments: they train
-    mark_sites(module, rules, strict, param_args=",".join(str(a) for a in sorted(source.param_args)))
+    param_args = ",".join(str(a) for a in sorted(source.param_args))
+    run_pipeline(module, [InlinePass(), FoldConstantsPass(), CanonicalizeDotsPass(param_args=param_args),
+                          LayoutPass(param_args=param_args), RecognizePass()])  # parameters stay arguments: they train
+    mark_sites(module, rules, strict, param_args=param_args)
     return QatModel(exported, module, source)

@@ -14,13 +14,11 @@
 // DOWN-NOT: func.func
 // DOWN-NOT: stablehlo.composite
 
-// Nearest resize of an NCHW tensor, (1, 3, 4, 4) -> (1, 3, 8, 8): the last dimension changes, so it is not an
-// NHWC resize.
+// Nearest resize of an NCHW tensor, (1, 3, 4, 4) -> (1, 3, 8, 8): the NHWC resize composite between transposes,
+// decomposing into an NHWC copy of the function.
 // NCHW-LABEL: func.func public @main(%arg0: tensor<1x3x4x4xf32>) -> (tensor<1x3x8x8xf32> {jax.result_info = "result"}) {
-// NCHW-NOT: stablehlo.composite
-// NCHW-NOT: call
-// NCHW: "stablehlo.gather"(%arg0,
-// NCHW: return %{{.*}} : tensor<1x3x8x8xf32>
-// NCHW-NEXT: }
-// NCHW-NOT: func.func
-// NCHW-NOT: stablehlo.composite
+// NCHW: %[[X:.*]] = stablehlo.transpose %arg0, dims = [0, 2, 3, 1] : (tensor<1x3x4x4xf32>) -> tensor<1x4x4x3xf32>
+// NCHW: %[[R:.*]] = stablehlo.composite "tfl.resize_nearest_neighbor" %[[X]] {{.*}}decomposition = @[[F:.*]]} : (tensor<1x4x4x3xf32>) -> tensor<1x8x8x3xf32>
+// NCHW: %[[T:.*]] = stablehlo.transpose %[[R]], dims = [0, 3, 1, 2] : (tensor<1x8x8x3xf32>) -> tensor<1x3x8x8xf32>
+// NCHW: return %[[T]]
+// NCHW: func.func private @[[F]](%arg0: tensor<1x4x4x3xf32>) -> tensor<1x8x8x3xf32>

@@ -53,7 +53,7 @@ func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 // A sigmoid whose intermediate exp(-x) is also returned is not a closed region: nothing is rewritten.
 // CHECK-LABEL: func.func @main(%arg0: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
 // CHECK-NOT: stablehlo.logistic
-// CHECK: %[[N:.*]] = stablehlo.negate %arg0
+// CHECK: %[[N:.*]] = stablehlo.multiply %arg0
 // CHECK-NEXT: %[[E:.*]] = stablehlo.exponential %[[N]]
 // CHECK-NEXT: %[[A:.*]] = stablehlo.add %{{.*}}, %[[E]]
 // CHECK-NEXT: %[[D:.*]] = stablehlo.divide %{{.*}}, %[[A]]

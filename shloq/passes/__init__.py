@@ -69,8 +69,8 @@ def registered_passes() -> dict[str, type[ModulePass]]:
 
 
 def _load_all():
-    from shloq.passes import (bind_params, fold_affine, fold_constants, inline, instrument,  # noqa: F401
-                              integer_io, mark_sites, quantize, recognize)
+    from shloq.passes import (bind_params, canonicalize_dots, fold_affine, fold_constants, inline,  # noqa: F401
+                              instrument, integer_io, layout, mark_sites, quantize, recognize)
     from shloq.passes import annotate  # noqa: F401
 
 

@@ -44,6 +44,16 @@ def fold_constant_ops(block) -> None:
             values = interpreter.evaluate_op(op, operands)
         ip = ir.InsertionPoint(op)
         for result, value in zip(op.results, values):
-            result.replace_all_uses_with(mlir.make_constant(value, op.location, ip).results[0])
+            result.replace_all_uses_with(mlir.make_constant(value, _folded_location(op), ip).results[0])
     mlir.erase_dead(block)
 
+
+
+def _folded_location(op):
+    """A weight transposed, reshaped or flipped (`W.T`, `jnp.flip(W)`) is still that parameter:
+    the folded constant of a one-operand op keeps its operand's location (the pytree path that
+    `param_path` rules match)."""
+    source = mlir.producer(op.operands[0])
+    if len(op.operands) == 1 and source is not None and mlir.location_name(source.location):
+        return source.location
+    return op.location

@@ -5,7 +5,7 @@ import dataclasses
 
 from litert_converter.mlir import ir
 
-from shloq import catalogue, mlir
+from shloq import catalogue, mlir, shapes
 from shloq.passes import ModulePass, register
 
 
@@ -36,7 +36,7 @@ class InlinePass(ModulePass):
                     composites[callee] = catalogue.resize_composite(funcs[callee])
                 found = composites[callee]
                 if found is not None:
-                    _to_composite(call, *found)
+                    _to_composite(call, *found, funcs)
                 else:
                     _inline_call(call, funcs[callee])
 
@@ -53,13 +53,64 @@ def _decompositions(main) -> list[str]:
             if op.name == "stablehlo.composite"]
 
 
-def _to_composite(call, name: str, attributes: dict):
-    """Replaces `call` by a `stablehlo.composite` decomposing into the called function."""
-    composite = mlir.make_composite(name, call.operands, [r.type for r in call.results], attributes, _callee(call),
-                                    call.location, ir.InsertionPoint(call))
-    for old, new in zip(call.results, composite.results):
-        old.replace_all_uses_with(new)
+def _to_composite(call, name: str, attributes: dict, nchw: bool, funcs: dict):
+    """Replaces `call` by a `stablehlo.composite` decomposing into the called function; a
+    channels-first call becomes transpose -> NHWC composite -> transpose, decomposing into an NHWC
+    copy of the function."""
+    ip, loc = ir.InsertionPoint(call), call.location
+    if not nchw:
+        composite = mlir.make_composite(name, call.operands, [r.type for r in call.results], attributes,
+                                        _callee(call), loc, ip)
+        call.results[0].replace_all_uses_with(composite.results[0])
+    else:
+        decomposition = _nhwc_copy(funcs, _callee(call))
+        x = shapes.transposed(call.operands[0], NCHW_TO_NHWC, ip, loc)
+        out = mlir.tensor_shape(call.results[0].type)
+        out_type = ir.RankedTensorType.get([out[d] for d in NCHW_TO_NHWC],
+                                           ir.RankedTensorType(call.results[0].type).element_type)
+        composite = mlir.make_composite(name, [x], [out_type], attributes, decomposition, loc, ip)
+        call.results[0].replace_all_uses_with(shapes.transposed(composite.results[0], NHWC_TO_NCHW, ip, loc))
     call.erase()
+
+
+NCHW_TO_NHWC, NHWC_TO_NCHW = [0, 2, 3, 1], [0, 3, 1, 2]
+
+
+def _nhwc_copy(funcs: dict, name: str) -> str:
+    """A private function computing the channels-first function `name` on NHWC tensors (made
+    once): transpose in, the function's body, transpose out."""
+    copy_name = f"{name}_nhwc"
+    if copy_name in funcs:
+        return copy_name
+    func = funcs[name]
+    body = func.regions[0].blocks[0]
+    ret = [op for op in body.operations if op.operation.name == "func.return"][0]
+
+    def nhwc(type_):
+        shape = mlir.tensor_shape(type_)
+        return ir.RankedTensorType.get([shape[d] for d in NCHW_TO_NHWC], ir.RankedTensorType(type_).element_type)
+
+    arg_type, result_type = nhwc(body.arguments[0].type), nhwc(ret.operands[0].type)
+    copy = ir.Operation.create("func.func", regions=1, attributes={
+        "sym_name": ir.StringAttr.get(copy_name), "sym_visibility": ir.StringAttr.get("private"),
+        "function_type": ir.TypeAttr.get(ir.FunctionType.get([arg_type], [result_type]))},
+        loc=func.location, ip=ir.InsertionPoint.after(func))
+    block = copy.regions[0].blocks.append(arg_type)
+    ip = ir.InsertionPoint(block)
+    mapping = {body.arguments[0]: shapes.transposed(block.arguments[0], NHWC_TO_NCHW, ip, func.location)}
+    for op in body.operations:
+        op = op.operation
+        if op.name == "func.return":
+            result = shapes.transposed(mapping.get(op.operands[0], op.operands[0]), NCHW_TO_NHWC, ip, op.location)
+            ir.Operation.create("func.return", operands=[result], loc=op.location, ip=ip)
+            continue
+        clone = op.clone(ip=ip)
+        for i, operand in enumerate(clone.operands):
+            if operand in mapping:
+                clone.operands[i] = mapping[operand]
+        mapping.update(zip(op.results, clone.results))
+    funcs[copy_name] = copy
+    return copy_name
 
 
 def _calls(op) -> list:

@@ -24,7 +24,7 @@ import itertools
 import numpy as np
 from litert_converter.mlir import ir, passmanager
 
-from shloq import catalogue, mlir
+from shloq import catalogue, mlir, shapes
 from shloq import interpreter
 from shloq.interpreter import evaluate_op, is_elementwise
 from shloq.passes import ModulePass, register
@@ -48,6 +48,7 @@ class RecognizePass(ModulePass):
         for op in [op.operation for op in block.operations]:
             _divide_before_keepdims(op)
             _divide_by_constant_as_multiply(op)
+            _negate_as_multiply(op)
             _self_binary_before_reshape(op)
         mlir.erase_dead(block)  # the replaced divides, which would keep regions from closing
         ops = [op.operation for op in block.operations]
@@ -100,6 +101,20 @@ def _divide_by_constant_as_multiply(op):
     ip = ir.InsertionPoint(op)
     product = ir.Operation.create("stablehlo.multiply", results=[op.results[0].type],
                                   operands=[op.operands[0], _reciprocal(op.operands[1], ip)], loc=op.location, ip=ip)
+    op.results[0].replace_all_uses_with(product.results[0])
+
+
+def _negate_as_multiply(op):
+    """`-x` (`jnp.negative`) becomes `x * -1`: the converter leaves NEG float between int8
+    tensors of different scales (-x needs its own zero point), and MUL rescales in integers."""
+    if op.name != "stablehlo.negate" or not mlir.is_float_tensor(op.results[0].type):
+        return
+    ip, loc = ir.InsertionPoint(op), op.location
+    minus_one = mlir.make_constant(np.array(-1.0, mlir.element_dtype(ir.RankedTensorType(op.results[0].type).element_type)),
+                                   loc, ip)
+    factor = shapes.broadcast(minus_one.results[0], mlir.tensor_shape(op.results[0].type), [], ip, loc)
+    product = ir.Operation.create("stablehlo.multiply", results=[op.results[0].type], operands=[op.operands[0], factor],
+                                  loc=loc, ip=ip)
     op.results[0].replace_all_uses_with(product.results[0])
 
 
