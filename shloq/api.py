@@ -24,6 +24,7 @@ from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.inline import InlinePass
 from shloq.passes.instrument import InstrumentPass
 from shloq.passes.integer_io import IntegerIOPass
+from shloq.passes.integer_tables import IntegerTablesPass
 from shloq.passes.mark_sites import MarkSitesPass, refusal
 from shloq.passes.quantize import QuantizePass
 from shloq.passes.recognize import RecognizePass
@@ -154,7 +155,7 @@ def _simplified_module(source: Source, params):
     """Parses the source afresh, inlines, binds params and folds constants and batch-norms."""
     module = parse_float32(source)
     run_pipeline(module, [InlinePass(), BindParamsPass(values=_param_values(source, params)), FoldConstantsPass(),
-                          FoldAffinePass(), RecognizePass()])
+                          FoldAffinePass(), IntegerTablesPass(), RecognizePass()])
     return module
 
 

@@ -26,6 +26,7 @@ from shloq.passes import run_pipeline
 from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.mark_sites import CLAMPED_CONSTANT
 from shloq.passes.inline import InlinePass
+from shloq.passes.integer_tables import IntegerTablesPass
 from shloq.passes.recognize import RecognizePass
 from shloq.qscheme import NARROW_RANGE, STORAGE_RANGE, activation_qparams_array, weight_scales
 
@@ -157,6 +158,6 @@ def quantize_for_training(exported, rules, strict: bool = True) -> QatModel:
     rules = _check_rules(rules)
     source = _from_exported(exported, params_given=True)
     module = parse_float32(source)
-    run_pipeline(module, [InlinePass(), FoldConstantsPass(), RecognizePass()])  # parameters stay arguments: they train
+    run_pipeline(module, [InlinePass(), FoldConstantsPass(), IntegerTablesPass(), RecognizePass()])  # parameters stay arguments: they train
     mark_sites(module, rules, strict, param_args=",".join(str(a) for a in sorted(source.param_args)))
     return QatModel(exported, module, source)

@@ -69,7 +69,7 @@ def registered_passes() -> dict[str, type[ModulePass]]:
 
 
 def _load_all():
-    from shloq.passes import (bind_params, fold_affine, fold_constants, inline, instrument,  # noqa: F401
+    from shloq.passes import (bind_params, fold_affine, fold_constants, inline, instrument, integer_tables,  # noqa: F401
                               integer_io, mark_sites, quantize, recognize)
     from shloq.passes import annotate  # noqa: F401
 
