@@ -572,6 +572,11 @@ def _match_concatenate(op, graph):
                 statics=[v for v in operands if not graph.is_activation(v)])
 
 
+def match_softmax(op) -> bool:
+    """Whether `op` is the divide that ends a softmax (taking every non-constant as an activation)."""
+    return _match_softmax(op, _Graph(lambda value: mlir.constant_source(value) is None)) is not None
+
+
 def _match_softmax(op, graph):
     """exp(x - max(x)) / sum(exp(x - max(x))) along one axis, as jax.nn.softmax lowers it."""
     if op.name != "stablehlo.divide":
