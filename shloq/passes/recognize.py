@@ -110,8 +110,8 @@ def _divide_by_activation_as_multiply(op):
     output range, not zero, for every quotient under about half an output step (its final shift
     exceeds 31 bits: 70% of `1 / x` on N(0, 1) inputs). `x / sqrt(v)` and `x / max(sqrt(v), c)`
     (an L2 normalisation) become `x * rsqrt(v)` and `x * rsqrt(max(v, c * c))`; any other `1 / y`
-    is `sign(y) / |y|` with `1 / |y| = rsqrt(|y|)**2` and `sign(y) = y / |y|`, all ADD-free
-    int8 kernels (ABS, RSQRT, MUL), where RSQRT gives its top value for 0. A softmax keeps its
+    is `sign(y) / |y|` with `1 / |y| = rsqrt(|y|)**2` and `sign(y) = y / |y|`, all int8
+    kernels (ABS, RSQRT, MUL), where RSQRT gives its top value for 0. A softmax keeps its
     divide (one SOFTMAX kernel), and a mean's or pool's divisor is a constant."""
     if op.name != "stablehlo.divide" or not mlir.is_float_tensor(op.results[0].type):
         return
@@ -142,16 +142,16 @@ def _divide_by_activation_as_multiply(op):
             bound = mlir.make_constant(np.full(mlir.tensor_shape(radicand.type), floor * floor, np.float32), loc, ip)
             radicand = create("stablehlo.maximum", [radicand, bound.results[0]], radicand.type)
         reciprocal = create("stablehlo.rsqrt", [radicand], radicand.type)
-        for shape_op in reversed(shape_ops):
-            clone = shape_op.clone(ip=ip)
-            clone.operands[0] = reciprocal
-            reciprocal = clone.results[0]
-    else:
-        magnitude = create("stablehlo.abs", [divisor])
-        root = create("stablehlo.rsqrt", [magnitude])
-        inverse = create("stablehlo.multiply", [root, root])
-        sign = create("stablehlo.multiply", [divisor, inverse])
-        reciprocal = create("stablehlo.multiply", [sign, inverse])
+    else:  # on the divisor before its broadcasts, which the converter would otherwise move
+        magnitude = create("stablehlo.abs", [source], source.type)
+        root = create("stablehlo.rsqrt", [magnitude], source.type)
+        inverse = create("stablehlo.multiply", [root, root], source.type)
+        sign = create("stablehlo.multiply", [source, inverse], source.type)
+        reciprocal = create("stablehlo.multiply", [sign, inverse], source.type)
+    for shape_op in reversed(shape_ops):
+        clone = shape_op.clone(ip=ip)
+        clone.operands[0] = reciprocal
+        reciprocal = clone.results[0]
     if catalogue.splat_constant(numerator) == 1.0:
         op.results[0].replace_all_uses_with(reciprocal)
     else:
