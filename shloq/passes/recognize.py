@@ -48,7 +48,6 @@ class RecognizePass(ModulePass):
         for op in [op.operation for op in block.operations]:
             _divide_before_keepdims(op)
             _divide_by_constant_as_multiply(op)
-            _divide_by_activation_as_multiply(op)
             _self_binary_before_reshape(op)
         mlir.erase_dead(block)  # the replaced divides, which would keep regions from closing
         ops = [op.operation for op in block.operations]
@@ -63,6 +62,9 @@ class RecognizePass(ModulePass):
             region, x, function = found
             replaced.update(region)
             _replace(module, op, x, function, next(counter))
+        mlir.erase_dead(block)
+        for op in [op.operation for op in block.operations]:  # after the regions: a sigmoid keeps its divide
+            _divide_by_activation_as_multiply(op)
         mlir.erase_dead(block)
 
 
