@@ -140,13 +140,14 @@ def load_params() -> dict:
 
 
 def apply(variables, input_ids, attention_mask):
-    """Sentence embeddings [B, 384] for int32 ids and a float32 0/1 mask, both [B, SEQ_LEN]."""
-    return MiniLM().apply(variables, input_ids, attention_mask)
+    """Sentence embeddings [B, 384] for int32 ids and a 0/1 mask, both [B, SEQ_LEN]. An int32 mask
+    (as BERT code passes it) is converted to float inside the model."""
+    return MiniLM().apply(variables, input_ids, attention_mask.astype(jnp.float32))
 
 
-def export(variables, batch: int = 8):
+def export(variables, batch: int = 8, int_mask: bool = False):
     ids = jax.ShapeDtypeStruct((batch, SEQ_LEN), jnp.int32)
-    mask = jax.ShapeDtypeStruct((batch, SEQ_LEN), jnp.float32)
+    mask = jax.ShapeDtypeStruct((batch, SEQ_LEN), jnp.int32 if int_mask else jnp.float32)
     return jax.export.export(jax.jit(apply))(variables, ids, mask)
 
 
@@ -231,7 +232,8 @@ def rules_for(keep_float=()) -> list:
             + [shloq.QuantizationRule()])
 
 
-def quantize(strict: bool = True, batch: int = 8, keep_float=(), n_calibration: int | None = None) -> dict:
+def quantize(strict: bool = True, batch: int = 8, keep_float=(), n_calibration: int | None = None,
+             int_mask: bool = False) -> dict:
     """Exports, calibrates on the calibration sentences and converts. Returns the pieces and timings."""
     import shloq
     timings = {}
@@ -239,10 +241,11 @@ def quantize(strict: bool = True, batch: int = 8, keep_float=(), n_calibration: 
     variables = load_params()
     timings["load"] = time.perf_counter() - t
     t = time.perf_counter()
-    exported = export(variables, batch)
+    exported = export(variables, batch, int_mask)
     timings["export"] = time.perf_counter() - t
     rules = rules_for(keep_float)
-    calib = [(ids, mask) for ids, mask, _ in batches(read_sentences("calibration")[:n_calibration], batch)]
+    calib = [(ids, _mask_as(mask, exported)) for ids, mask, _ in batches(read_sentences("calibration")[:n_calibration],
+                                                                         batch)]
     t = time.perf_counter()
     stats = shloq.calibrate(exported, rules, variables, calib)
     timings["calibrate"] = time.perf_counter() - t
@@ -267,6 +270,7 @@ def evaluate(model, variables=None, exported=None, n_held_out: int | None = None
     run_float = jax.jit(apply)
     cosines = []
     for ids, mask, n in batches(read_sentences("held_out")[:n_held_out], batch):
+        mask = _mask_as(mask, exported)
         ref = np.asarray(run_float(variables, ids, mask))[:n]
         out = model(ids, mask)
         out = np.asarray(out[0] if isinstance(out, (list, tuple)) else out)[:n]
@@ -280,6 +284,11 @@ def evaluate(model, variables=None, exported=None, n_held_out: int | None = None
             "n_ops": len(table), "n_float_ops": len(shloq.litert.float_ops(table)),
             "float_ops": shloq.litert.float_ops(table),
             "op_counts": collections.Counter(op["op"] for op in table)}
+
+
+def _mask_as(mask, exported):
+    """The tokenizer's mask in the dtype the exported model takes it (float32, or int32)."""
+    return mask.astype(exported.in_avals[-1].dtype)
 
 
 def _model_batch(model) -> int:
@@ -312,12 +321,14 @@ def main(argv=None) -> None:
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--keep-float", action="append", default=[], metavar="REGEX",
                         help="leave ops whose name-stack path matches REGEX float (repeatable), e.g. 'norm/'")
+    parser.add_argument("--int-mask", action="store_true",
+                        help="export with an int32 attention mask converted to float inside the model, as BERT code does")
     parser.add_argument("--write-reference", action="store_true",
                         help=f"recompute {REFERENCE_FILE.name} with sentence-transformers (needs the reference extra)")
     args = parser.parse_args(argv)
     if args.write_reference:
         return write_reference_embeddings()
-    q = quantize(strict=args.strict, batch=args.batch, keep_float=args.keep_float)
+    q = quantize(strict=args.strict, batch=args.batch, keep_float=args.keep_float, int_mask=args.int_mask)
     ev = evaluate(q["model"], q["variables"], q["exported"])
     print(report(q, ev))
 

@@ -25,6 +25,7 @@ from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.inline import InlinePass
 from shloq.passes.instrument import InstrumentPass
 from shloq.passes.integer_io import IntegerIOPass
+from shloq.passes.integer_tables import IntegerTablesPass
 from shloq.passes.layout import LayoutPass
 from shloq.passes.mark_sites import MarkSitesPass, refusal
 from shloq.passes.quantize import QuantizePass
@@ -156,7 +157,7 @@ def _simplified_module(source: Source, params):
     """Parses the source afresh, inlines, binds params and folds constants and batch-norms."""
     module = parse_float32(source)
     run_pipeline(module, [InlinePass(), BindParamsPass(values=_param_values(source, params)), FoldConstantsPass(),
-                          CanonicalizeDotsPass(), LayoutPass(), FoldAffinePass(), RecognizePass()])
+                          CanonicalizeDotsPass(), LayoutPass(), FoldAffinePass(), IntegerTablesPass(), RecognizePass()])
     return module
 
 

@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 from shloq import mlir
 from shloq.errors import CalibrationError, InputError
 from shloq.interpreter import is_site_marker, marker_attrs, marker_behind
+from shloq.passes.mark_sites import CLAMPED_CONSTANT
 from shloq.qscheme import STORAGE_RANGE, SYMMETRIC_ACTIVATIONS
 
 METHODS = ("minmax", "average_minmax", "percentile", "mse")
@@ -331,6 +332,8 @@ def clip_mask_ranges(module, ranges: dict) -> dict:
     blocked: set[int] = set()
     for marker in markers:
         site = marker_attrs(marker)["site"]
+        if marker_attrs(marker)["op"] == CLAMPED_CONSTANT:  # a table or fill saturating into the site
+            continue
         for use in _through_broadcasts(marker.results[0]):
             out = mlir.users(use.results[0]) if len(use.results) == 1 else []
             other = [m for v in use.operands if (m := marker_behind(v)) is not None and marker_attrs(m)["site"] != site]

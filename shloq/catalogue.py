@@ -101,6 +101,8 @@ SPECS = {s.name: s for s in [
     OpSpec("select", Category.SHARED_ALL, "SELECT_V2"),
     OpSpec("pad", Category.SHARED, "PADV2", dtypes=("i8",)),
     OpSpec("gather", Category.SHARED, "GATHER_ND", dtypes=("i8",)),
+    # shloq-integer-tables: a float function of an integer tensor (mask bias, token count), looked up
+    OpSpec("table", Category.SHARED, "GATHER", dtypes=("i8",)),
 ]}
 
 @dataclasses.dataclass(frozen=True)
@@ -143,6 +145,7 @@ ACTIVATION_FUNCTIONS = [
     ActivationFunction("hard_swish", lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, composite="aten.hardswish.default"),
     ActivationFunction("leaky_relu", lambda x, a: np.where(x >= 0, x, a * x), rewrite="leaky_relu"),
 ]
+TABLE_ATTRIBUTE = "shloq.integer_table"  # marks the gathers shloq-integer-tables makes
 COMPOSITES = {"tfl.gelu": "gelu", "aten.hardswish.default": "hard_swish",
               "tfl.resize_nearest_neighbor": "resize_nearest", "odml.upsample_bilinear2d": "resize_bilinear"}
 
@@ -461,10 +464,13 @@ def _match_pad(op, graph):
 
 def _match_gather(op, graph):
     """A lookup into a constant table (an embedding) by integer indices: the table is quantized
-    per tensor, and the rows it returns keep its scale."""
+    per tensor, and the rows it returns keep its scale. A table of shloq-integer-tables (a function
+    of a mask or count) saturates to the values looked up, as a mask fill does: its other entries
+    (f(k) for integers the model never holds) would only widen the range."""
     if op.name != "stablehlo.gather" or graph.is_activation(op.operands[0]) or mlir.is_float_tensor(op.operands[1].type):
         return None
-    return Unit(SPECS["gather"], [op], [], op.results[0], statics=[op.operands[0]])
+    spec = SPECS["table" if TABLE_ATTRIBUTE in op.attributes else "gather"]
+    return Unit(spec, [op], [], op.results[0], statics=[op.operands[0]])
 
 
 def _match_divide_by_count(op, graph, reducer_name):
@@ -564,6 +570,11 @@ def _match_concatenate(op, graph):
     operands = list(dict.fromkeys(op.operands))
     return Unit(SPECS["concatenate"], [op], [v for v in operands if graph.is_activation(v)], op.results[0],
                 statics=[v for v in operands if not graph.is_activation(v)])
+
+
+def match_softmax(op) -> bool:
+    """Whether `op` is the divide that ends a softmax (taking every non-constant as an activation)."""
+    return _match_softmax(op, _Graph(lambda value: mlir.constant_source(value) is None)) is not None
 
 
 def _match_softmax(op, graph):

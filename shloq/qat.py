@@ -27,6 +27,7 @@ from shloq.passes.canonicalize_dots import CanonicalizeDotsPass
 from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.mark_sites import CLAMPED_CONSTANT
 from shloq.passes.inline import InlinePass
+from shloq.passes.integer_tables import IntegerTablesPass
 from shloq.passes.layout import LayoutPass
 from shloq.passes.recognize import RecognizePass
 from shloq.qscheme import NARROW_RANGE, STORAGE_RANGE, activation_qparams_array, weight_scales
@@ -161,6 +162,6 @@ def quantize_for_training(exported, rules, strict: bool = True) -> QatModel:
     module = parse_float32(source)
     param_args = ",".join(str(a) for a in sorted(source.param_args))
     run_pipeline(module, [InlinePass(), FoldConstantsPass(), CanonicalizeDotsPass(param_args=param_args),
-                          LayoutPass(param_args=param_args), RecognizePass()])  # parameters stay arguments: they train
+                          LayoutPass(param_args=param_args), IntegerTablesPass(), RecognizePass()])  # parameters stay arguments: they train
     mark_sites(module, rules, strict, param_args=param_args)
     return QatModel(exported, module, source)

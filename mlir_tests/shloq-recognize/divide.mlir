@@ -89,10 +89,16 @@ func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 }
 
 // -----
-// A divide of two activations keeps its divide.
+// A divide of two activations multiplies by sign(y) / |y|, with 1 / |y| = rsqrt(|y|)**2 (LiteRT's int8 DIV aborts
+// on a zero divisor and saturates small quotients).
 // CHECK-LABEL: func.func @main
-// CHECK-NEXT: %[[D:.*]] = stablehlo.divide %arg0, %arg1
-// CHECK-NEXT: return %[[D]]
+// CHECK-NEXT: %[[A:.*]] = stablehlo.abs %arg1
+// CHECK-NEXT: %[[R:.*]] = stablehlo.rsqrt %[[A]]
+// CHECK-NEXT: %[[I:.*]] = stablehlo.multiply %[[R]], %[[R]]
+// CHECK-NEXT: %[[S:.*]] = stablehlo.multiply %arg1, %[[I]]
+// CHECK-NEXT: %[[Q:.*]] = stablehlo.multiply %[[S]], %[[I]]
+// CHECK-NEXT: %[[M:.*]] = stablehlo.multiply %arg0, %[[Q]]
+// CHECK-NEXT: return %[[M]]
 func.func @main(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %0 = stablehlo.divide %x, %y : tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
@@ -108,4 +114,23 @@ func.func @main(%i: tensor<4xi32>) -> tensor<4xi32> {
   %c = stablehlo.constant dense<2> : tensor<4xi32>
   %0 = stablehlo.divide %i, %c : tensor<4xi32>
   return %0 : tensor<4xi32>
+}
+
+// -----
+// An L2 normalisation, x / max(sqrt(v), c), multiplies by rsqrt(max(v, c * c)) before the broadcast.
+// CHECK-LABEL: func.func @main
+// CHECK-NOT: stablehlo.divide
+// CHECK: %[[B:.*]] = stablehlo.constant dense<0.0100000007> : tensor<2x1xf32>
+// CHECK-NEXT: %[[F:.*]] = stablehlo.maximum %arg1, %[[B]] : tensor<2x1xf32>
+// CHECK-NEXT: %[[R:.*]] = stablehlo.rsqrt %[[F]] : tensor<2x1xf32>
+// CHECK-NEXT: %[[RB:.*]] = stablehlo.broadcast_in_dim %[[R]], dims = [0, 1] : (tensor<2x1xf32>) -> tensor<2x4xf32>
+// CHECK-NEXT: %[[M:.*]] = stablehlo.multiply %arg0, %[[RB]]
+// CHECK-NEXT: return %[[M]]
+func.func @main(%x: tensor<2x4xf32>, %v: tensor<2x1xf32>) -> tensor<2x4xf32> {
+  %eps = stablehlo.constant dense<0.1> : tensor<2x1xf32>
+  %0 = stablehlo.sqrt %v : tensor<2x1xf32>
+  %1 = stablehlo.maximum %0, %eps : tensor<2x1xf32>
+  %2 = stablehlo.broadcast_in_dim %1, dims = [0, 1] : (tensor<2x1xf32>) -> tensor<2x4xf32>
+  %3 = stablehlo.divide %x, %2 : tensor<2x4xf32>
+  return %3 : tensor<2x4xf32>
 }

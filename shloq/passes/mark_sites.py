@@ -204,7 +204,7 @@ class _SitePlan:
             key = self.new_key(kind="fixed", dtype=dtype, scale=scale, zero_point=zero_point)
         for value in unit.statics:  # calibrated like activations (their values are constant)
             static_key = key if shared else self.new_key(kind="activation", dtype=dtype)
-            label = CLAMPED_CONSTANT if shared and unit.inputs else "constant"
+            label = CLAMPED_CONSTANT if shared and (unit.inputs or unit.spec.name == "table") else "constant"
             self.static_markers.append((value, static_key, [op for op in unit.ops if value in list(op.operands)],
                                         label))
         if unit.spec.name == "softmax":  # calibration keeps the softmax input's range to what matters

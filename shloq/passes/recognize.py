@@ -64,6 +64,9 @@ class RecognizePass(ModulePass):
             replaced.update(region)
             _replace(module, op, x, function, next(counter))
         mlir.erase_dead(block)
+        for op in [op.operation for op in block.operations]:  # after the regions: a sigmoid keeps its divide
+            _divide_by_activation_as_multiply(op)
+        mlir.erase_dead(block)
 
 
 def _divide_before_keepdims(op):
@@ -116,6 +119,60 @@ def _negate_as_multiply(op):
     product = ir.Operation.create("stablehlo.multiply", results=[op.results[0].type], operands=[op.operands[0], factor],
                                   loc=loc, ip=ip)
     op.results[0].replace_all_uses_with(product.results[0])
+
+
+def _divide_by_activation_as_multiply(op):
+    """`x / y` for a computed `y` becomes a multiply by `1 / y` from kernels LiteRT runs right:
+    its int8 DIV aborts the invoke on a divisor at its zero point and returns the end of the
+    output range, not zero, for every quotient under about half an output step (its final shift
+    exceeds 31 bits: 70% of `1 / x` on N(0, 1) inputs). `x / sqrt(v)` and `x / max(sqrt(v), c)`
+    (an L2 normalisation) become `x * rsqrt(v)` and `x * rsqrt(max(v, c * c))`; any other `1 / y`
+    is `sign(y) / |y|` with `1 / |y| = rsqrt(|y|)**2` and `sign(y) = y / |y|`, all int8
+    kernels (ABS, RSQRT, MUL), where RSQRT gives its top value for 0. A softmax keeps its
+    divide (one SOFTMAX kernel), and a mean's or pool's divisor is a constant."""
+    if op.name != "stablehlo.divide" or not mlir.is_float_tensor(op.results[0].type):
+        return
+    numerator, divisor = op.operands
+    if interpreter.evaluate_constant(divisor) is not None or catalogue.match_softmax(op):
+        return
+    ip, loc, result_type = ir.InsertionPoint(op), op.location, op.results[0].type
+
+    def create(name, operands, type_=result_type):
+        return ir.Operation.create(name, results=[type_], operands=operands, loc=loc, ip=ip).results[0]
+
+    shape_ops, source = [], divisor
+    producer = mlir.producer(source)
+    while producer is not None and producer.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape"):
+        shape_ops.append(producer)
+        source = producer.operands[0]
+        producer = mlir.producer(source)
+    floor = None
+    if producer is not None and producer.name == "stablehlo.maximum":
+        found = [(v, catalogue.splat_constant(c)) for v, c in (producer.operands, reversed(list(producer.operands)))]
+        found = [(v, c) for v, c in found if c is not None and c >= 0.0 and mlir.producer(v) is not None
+                 and mlir.producer(v).name == "stablehlo.sqrt"]
+        if found:
+            floor, producer = found[0][1], mlir.producer(found[0][0])
+    if producer is not None and producer.name == "stablehlo.sqrt":
+        radicand = producer.operands[0]
+        if floor is not None:
+            bound = mlir.make_constant(np.full(mlir.tensor_shape(radicand.type), floor * floor, np.float32), loc, ip)
+            radicand = create("stablehlo.maximum", [radicand, bound.results[0]], radicand.type)
+        reciprocal = create("stablehlo.rsqrt", [radicand], radicand.type)
+    else:  # on the divisor before its broadcasts, which the converter would otherwise move
+        magnitude = create("stablehlo.abs", [source], source.type)
+        root = create("stablehlo.rsqrt", [magnitude], source.type)
+        inverse = create("stablehlo.multiply", [root, root], source.type)
+        sign = create("stablehlo.multiply", [source, inverse], source.type)
+        reciprocal = create("stablehlo.multiply", [sign, inverse], source.type)
+    for shape_op in reversed(shape_ops):
+        clone = shape_op.clone(ip=ip)
+        clone.operands[0] = reciprocal
+        reciprocal = clone.results[0]
+    if catalogue.splat_constant(numerator) == 1.0:
+        op.results[0].replace_all_uses_with(reciprocal)
+    else:
+        op.results[0].replace_all_uses_with(create("stablehlo.multiply", [numerator, reciprocal]))
 
 
 def _reciprocal(value, ip):
