@@ -100,7 +100,8 @@ class Emulator:
         self.graph = tflite.read(tflite_bytes)
         missing = sorted({op.name for op in self.graph.ops if kernels.kernel(op.name) is None})
         if missing:
-            raise UnsupportedOpError(f"emulate has no kernel for the LiteRT op(s) {', '.join(missing)}")
+            raise UnsupportedOpError([(name, "the .tflite") for name in missing],
+                                     ["emulate has no kernel for this LiteRT op"] * len(missing))
         self._outputs = jax.jit(lambda *xs: self._run(xs, every_tensor=False))
         self._tensors = jax.jit(lambda *xs: self._run(xs, every_tensor=True))
 
@@ -142,7 +143,7 @@ class Emulator:
 def _constant(t: tflite.Tensor):
     """A constant tensor's values as kernels take them: integers widened to int32 (int64 stays)."""
     if t.data is None:
-        raise UnsupportedOpError(f"tensor {t.name} is read before any op computes it")
+        raise UnsupportedOpError([(t.name, "the .tflite")], ["a tensor read before any op computes it"])
     if np.issubdtype(t.data.dtype, np.integer) and t.data.dtype != np.int64:
         return t.data.astype(np.int32)
     return t.data

@@ -48,12 +48,12 @@ def zero_point_of(t: Tensor) -> int:
 
 
 def _registry():
-    from shloq.kernels import (add, batch_matmul, conv, depthwise_conv, elementwise, fully_connected, lut, mean, mul,
-                               pooling, quantize, shape, softmax)
+    from shloq.kernels import (add, approximate, batch_matmul, conv, depthwise_conv, elementwise, fully_connected, lut,
+                               mean, mul, pooling, quantize, shape, softmax)
 
     kernels = {}
-    for module in (add, batch_matmul, conv, depthwise_conv, elementwise, fully_connected, lut, mean, mul, pooling,
-                   quantize, shape, softmax):
+    for module in (add, approximate, batch_matmul, conv, depthwise_conv, elementwise, fully_connected, lut, mean, mul,
+                   pooling, quantize, shape, softmax):
         kernels.update(module.KERNELS)
     return kernels
 

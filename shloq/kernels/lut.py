@@ -53,7 +53,7 @@ def table(op, transform) -> np.ndarray:
 def _lookup(op, x, transform):
     src = op.inputs[0]
     if src.dtype != np.int8:
-        raise UnsupportedOpError(f"{op.name} on {src.dtype} has no emulated kernel")
+        raise UnsupportedOpError([(op.name, "the .tflite")], [f"emulate has no {src.dtype} kernel for it"])
     return jnp.asarray(table(op, transform))[jnp.asarray(x, jnp.int32) - storage_range(src)[0]]
 
 
@@ -65,9 +65,14 @@ def tanh(op, x):
     return _lookup(op, x, _tanh)
 
 
+def exp(op, x):
+    """kernels/exp.cc: `LUTPopulate<int8_t>(..., std::exp)`."""
+    return _lookup(op, x, lambda v: _f32(np.exp(np.float64(v))))
+
+
 def gelu(op, x):
     approximate = bool(op.options.get("approximate", False))
     return _lookup(op, x, lambda v: _gelu(v, approximate))
 
 
-KERNELS = {"LOGISTIC": logistic, "TANH": tanh, "GELU": gelu}
+KERNELS = {"LOGISTIC": logistic, "TANH": tanh, "GELU": gelu, "EXP": exp}

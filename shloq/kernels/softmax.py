@@ -21,7 +21,7 @@ def exp_table(input_scale: np.float32, beta: np.float32) -> np.ndarray:
 def softmax(op, x):
     src, out = op.inputs[0], op.outputs[0]
     if src.dtype != np.int8:
-        raise UnsupportedOpError(f"SOFTMAX on {src.dtype} has no emulated kernel")
+        raise UnsupportedOpError([("SOFTMAX", "the .tflite")], [f"emulate has no kernel for it on {src.dtype}"])
     table = jnp.asarray(exp_table(np.float32(src.scale[0]), np.float32(op.options.get("beta", 1.0))))
     x = jnp.asarray(x, jnp.int32)
     distance = jnp.max(x, axis=-1, keepdims=True) - x
