@@ -37,6 +37,8 @@ def _arithmetic_shift(x, amount: int):
 
 def _binary(op, x, y, subtract: bool):
     a, b, out = op.inputs[0], op.inputs[1], op.outputs[0]
+    if not out.quantized:  # integer positions, or float
+        return jnp.asarray(x) - jnp.asarray(y) if subtract else jnp.asarray(x) + jnp.asarray(y)
     left_shift, (m1, s1), (m2, s2), (m_out, s_out) = _params(op)
     x = jnp.asarray(x, jnp.int32) - zero_point_of(a)
     y = jnp.asarray(y, jnp.int32) - zero_point_of(b)

@@ -15,6 +15,8 @@ from shloq.kernels.fixed_point import (by_lanes, multiply_by_quantized_multiplie
 
 def mul(op, x, y):
     a, b, out = op.inputs[0], op.inputs[1], op.outputs[0]
+    if not out.quantized:
+        return jnp.asarray(x) * jnp.asarray(y)
     multiplier, shift = quantize_multiplier(scale_of(a) * scale_of(b) / scale_of(out))
     x = jnp.asarray(x, jnp.int32) - zero_point_of(a)
     y = jnp.asarray(y, jnp.int32) - zero_point_of(b)
