@@ -2,19 +2,22 @@
 shifted left by 20 (int8; 15 for int16) and scaled by `s_i / (2 max(s1, s2))`, the two summed
 and the sum scaled by `2 max(s1, s2) / (2**left_shift s_out)` (`PrepareGeneralSubOp`).
 
-int8 ADD of equal shapes runs optimized_integer_ops `AddElementwiseInt8`, whose NEON loop
-(NEON_2_SSE on x86) handles 16 elements a step differently from the scalar tail: it folds each
-input's shift into the left shift and rounds with `vqrdmulhq` (halves up) where the scalar code
-(and every broadcasting or SUB path, which run reference kernels) uses gemmlowp's
-`SaturatingRoundingDoublingHighMul` and `RoundingDivideByPOT` (halves away from zero)."""
+int8 ADD runs optimized_integer_ops `Add` / `BroadcastAddDispatch`: `AddElementwiseInt8` on each
+innermost run (the whole tensor for equal shapes), whose NEON loop (NEON_2_SSE on x86) handles
+16 elements a step differently from the scalar tail: it folds each input's shift into the left
+shift and rounds with `vqrdmulhq` (halves up) where the scalar code uses gemmlowp's
+`SaturatingRoundingDoublingHighMul` and `RoundingDivideByPOT` (halves away from zero); a run
+against one broadcast value goes to `AddScalarBroadcast` (8 a step: `vqrdmulhq`, then a
+truncating shift). Broadcasts of no five-fold form, SUB and int16 run the reference kernels'
+scalar formula."""
 from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
 
-from shloq.kernels import activation_range, scale_of, zero_point_of
-from shloq.kernels.fixed_point import (by_lanes, neon_rounding_doubling_high_mul, quantize_multiplier,
-                                       rounding_divide_by_pot, saturating_rounding_doubling_high_mul, shift_left)
+from shloq.kernels import activation_range, broadcast, scale_of, zero_point_of
+from shloq.kernels.fixed_point import (neon_rounding_doubling_high_mul, quantize_multiplier, rounding_divide_by_pot,
+                                       saturating_rounding_doubling_high_mul, shift_left)
 
 
 def _params(op):
@@ -50,13 +53,24 @@ def _binary(op, x, y, subtract: bool):
                  + sign * _smaller_than_one(shift_left(y, left_shift), m2, s2))
         return _smaller_than_one(total, m_out, s_out)
 
-    def neon(_):
-        total = (neon_rounding_doubling_high_mul(_arithmetic_shift(x, left_shift + s1), m1)
-                 + neon_rounding_doubling_high_mul(_arithmetic_shift(y, left_shift + s2), m2))
+    def output(total):
         return jnp.clip(rounding_divide_by_pot(neon_rounding_doubling_high_mul(total, m_out), -s_out), -32768, 32767)
 
-    elementwise = a.shape == b.shape and not subtract and out.dtype == np.int8
-    scaled = by_lanes(x, 16, neon, scalar) if elementwise else scalar(x)
+    def neon(_):
+        return output(neon_rounding_doubling_high_mul(_arithmetic_shift(x, left_shift + s1), m1)
+                      + neon_rounding_doubling_high_mul(_arithmetic_shift(y, left_shift + s2), m2))
+
+    def neon_scalar_broadcast(_):
+        return output(_arithmetic_shift(neon_rounding_doubling_high_mul(shift_left(x, left_shift), m1), s1)
+                      + _arithmetic_shift(neon_rounding_doubling_high_mul(shift_left(y, left_shift), m2), s2))
+
+    path = broadcast.loop(a.shape, b.shape)
+    if subtract or out.dtype != np.int8 or path.kind == "generic":
+        scaled = scalar(x)
+    elif path.kind == "scalar_broadcast":
+        scaled = jnp.where(path.vector_mask(out.shape, 8), neon_scalar_broadcast(x), scalar(x))
+    else:
+        scaled = jnp.where(path.vector_mask(out.shape, 16), neon(x), scalar(x))
     lo, hi = activation_range(op, out)
     return jnp.clip(scaled + zero_point_of(out), lo, hi)
 

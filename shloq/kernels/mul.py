@@ -1,15 +1,15 @@
 """MUL (kernels/mul.cc) of quantized tensors: the product of the zero-point-corrected inputs
-requantized by `s1 s2 / s_out`. int8 of equal shapes runs optimized_integer_ops `MulElementwise`,
-whose NEON loop (16 elements a step) rounds with `vqrdmulhq` (halves up) and gemmlowp's
-`RoundingDivideByPOT`; its scalar tail, broadcasts and int16 use the double-rounding
-`MultiplyByQuantizedMultiplier`."""
+requantized by `s1 s2 / s_out`. int8 runs optimized_integer_ops `Mul` / `BroadcastMulDispatch`:
+on each innermost run (`shloq.kernels.broadcast`) a NEON loop (16 elements a step) rounds with
+`vqrdmulhq` (halves up) and gemmlowp's `RoundingDivideByPOT`; the scalar tail, broadcasts of no
+five-fold form and int16 use the double-rounding `MultiplyByQuantizedMultiplier`."""
 from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
 
-from shloq.kernels import activation_range, scale_of, zero_point_of
-from shloq.kernels.fixed_point import (by_lanes, multiply_by_quantized_multiplier, neon_rounding_doubling_high_mul,
+from shloq.kernels import activation_range, broadcast, scale_of, zero_point_of
+from shloq.kernels.fixed_point import (multiply_by_quantized_multiplier, neon_rounding_doubling_high_mul,
                                        quantize_multiplier, rounding_divide_by_pot, shift_left)
 
 
@@ -30,8 +30,11 @@ def mul(op, x, y):
     def scalar(p):
         return multiply_by_quantized_multiplier(p, multiplier, shift)
 
-    elementwise = a.shape == b.shape and out.dtype == np.int8
-    scaled = by_lanes(product, 16, neon, scalar) if elementwise else scalar(product)
+    path = broadcast.loop(a.shape, b.shape)
+    if out.dtype != np.int8 or path.kind == "generic":
+        scaled = scalar(product)
+    else:
+        scaled = jnp.where(path.vector_mask(out.shape, 16), neon(product), scalar(product))
     lo, hi = activation_range(op, out)
     return jnp.clip(scaled + zero_point_of(out), lo, hi)
 
