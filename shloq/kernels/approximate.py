@@ -2,7 +2,8 @@
 round half away from zero onto the output grid. LiteRT computes these with fixed-point code of
 its own (HARD_SWISH: reference_ops `HardSwish`'s 16-bit fixed point; RSQRT: elementwise.cc's
 `GetInvSqrtQuantizedMultiplierExp`; DIV: reference_ops `Div`'s reciprocal; RESIZE_BILINEAR:
-`ResizeBilinearInteger`'s 10-bit fractions), which this does not reproduce: outputs are within a
+`ResizeBilinearInteger`'s 10-bit fractions; int16 LOGISTIC and TANH: reference_integer_ops'
+interpolation in a 256-entry sigmoid table that LiteRT ships as constants), which this does not reproduce: outputs are within a
 step of LiteRT's, not always the same integer (the README's exactness table gives the rates)."""
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ def _stored(op, y):
     ints = (jnp.sign(steps) * jnp.floor(jnp.abs(steps) + 0.5)).astype(jnp.int32) + zero_point_of(out)
     lo, hi = activation_range(op, out) if "fusedActivationFunction" in op.options else storage_range(out)
     return jnp.clip(ints, lo, hi)
+
+
+def float_formula(op, fn, *xs):
+    """`fn` of the inputs' real values, put on the output grid."""
+    return _stored(op, fn(*[_real(t, x) for t, x in zip(op.inputs, xs)]))
 
 
 def hard_swish(op, x):
