@@ -1,7 +1,6 @@
 """Ops emulated by their float formula on the stored integers: dequantize, compute in float32,
 round half away from zero onto the output grid. LiteRT computes these with fixed-point code of
-its own (HARD_SWISH: reference_ops `HardSwish`'s 16-bit fixed point; RSQRT: elementwise.cc's
-`GetInvSqrtQuantizedMultiplierExp`; DIV: reference_ops `Div`'s reciprocal; RESIZE_BILINEAR:
+its own (HARD_SWISH: reference_ops `HardSwish`'s 16-bit fixed point; DIV: reference_ops `Div`'s reciprocal; RESIZE_BILINEAR:
 `ResizeBilinearInteger`'s 10-bit fractions; int16 LOGISTIC and TANH: reference_integer_ops'
 interpolation in a 256-entry sigmoid table that LiteRT ships as constants), which this does not reproduce: outputs are within a
 step of LiteRT's, not always the same integer (the README's exactness table gives the rates)."""
@@ -56,4 +55,4 @@ def resize_bilinear(op, x, size):
     return _stored(op, jax.image.resize(v, out.shape, "bilinear", antialias=False))
 
 
-KERNELS = {"HARD_SWISH": hard_swish, "RSQRT": rsqrt, "SQRT": sqrt, "DIV": div, "RESIZE_BILINEAR": resize_bilinear}
+KERNELS = {"HARD_SWISH": hard_swish, "SQRT": sqrt, "DIV": div, "RESIZE_BILINEAR": resize_bilinear}
