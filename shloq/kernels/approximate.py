@@ -1,9 +1,10 @@
 """Ops emulated by their float formula on the stored integers: dequantize, compute in float32,
 round half away from zero onto the output grid. LiteRT computes these with fixed-point code of
-its own (HARD_SWISH: reference_ops `HardSwish`'s 16-bit fixed point; DIV: reference_ops `Div`'s reciprocal; RESIZE_BILINEAR:
-`ResizeBilinearInteger`'s 10-bit fractions; int16 LOGISTIC and TANH: reference_integer_ops'
-interpolation in a 256-entry sigmoid table that LiteRT ships as constants), which this does not reproduce: outputs are within a
-step of LiteRT's, not always the same integer (the README's exactness table gives the rates)."""
+its own (HARD_SWISH: reference_ops `HardSwish`'s 16-bit fixed point; DIV: reference_ops `Div`'s
+reciprocal; RESIZE_BILINEAR: `ResizeBilinearInteger`'s 10-bit fractions; int16 LOGISTIC, TANH
+and RSQRT: interpolation in tables, one of which LiteRT ships as constants), which this does not
+reproduce: outputs are within a step or two of LiteRT's, not always the same integer (the
+README's exactness table gives the measured rates)."""
 from __future__ import annotations
 
 import jax
