@@ -20,9 +20,9 @@ def matmul_exact(a, b):
 
 def fully_connected(op, x, w, bias=None):
     x_t, w_t, out = op.inputs[0], op.inputs[1], op.outputs[0]
-    w = np.asarray(w)
+    w = jnp.asarray(w)  # a constant, or an activation the converter made the weights
     rows = x.reshape(-1, w.shape[1])
-    acc = matmul_exact(rows - zero_point_of(x_t), w.T.astype(np.int64) - int(w_t.zero_point[0]))
+    acc = matmul_exact(rows - zero_point_of(x_t), w.T - int(w_t.zero_point[0]))
     if bias is not None:
         acc = acc + jnp.asarray(bias, jnp.int64)
     multiplier, shift = quantize_multipliers(scale_of(x_t) * np.asarray(w_t.scale, np.float64) / scale_of(out))
