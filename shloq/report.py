@@ -16,9 +16,10 @@ tensor, not how much its error matters at the outputs.
 
 Where LiteRT keeps the tensor (the interpreter built with `experimental_preserve_all_tensors`),
 the report also gives the fraction of its elements on which LiteRT and `emulate` (which computes
-every tensor of the same `.tflite`) agree within one quantization step. LiteRT's tensors carry no link to shloq's sites, so a site is matched to the
-LiteRT tensors of its shape, storage type, scale and zero point; when several match, the best
-agreeing one is shown and the row says how many matched.
+every tensor of the same `.tflite`) agree within one quantization step. LiteRT's tensors carry no
+link to shloq's sites, so a site is matched to the LiteRT tensors of its shape, storage type,
+scale and zero point; when several match, the best agreeing one is shown (and its emulated value
+is the site's SQNR) and the row says how many matched.
 """
 from __future__ import annotations
 

@@ -49,7 +49,8 @@ def reduce_all(op, x, axes):
 KERNELS.update({"LESS": _compare(jnp.less), "LESS_EQUAL": _compare(jnp.less_equal),
                 "GREATER": _compare(jnp.greater), "GREATER_EQUAL": _compare(jnp.greater_equal),
                 "EQUAL": _compare(jnp.equal), "NOT_EQUAL": _compare(jnp.not_equal),
-                "LOGICAL_AND": lambda op, x, y: jnp.logical_and(x, y), "LOGICAL_OR": lambda op, x, y: jnp.logical_or(x, y),
+                "LOGICAL_AND": lambda op, x, y: jnp.logical_and(x, y),
+                "LOGICAL_OR": lambda op, x, y: jnp.logical_or(x, y),
                 "LOGICAL_NOT": lambda op, x: jnp.logical_not(x), "REDUCE_ALL": reduce_all})
 
 

@@ -53,7 +53,8 @@ def quantize(op, x):
 
 
 def dequantize(op, x):
-    """optimized_ops `Dequantize`: the NEON loop (8 a step) computes `q * s + (-zp * s)` in float32, the scalar tail `(float)(s * (q - zp))` in double."""
+    """optimized_ops `Dequantize`: the NEON loop (8 a step) computes `q * s + (-zp * s)` in float32,
+    the scalar tail `(float)(s * (q - zp))` in double."""
     src = op.inputs[0]
     scale, zp = scale_of(src), zero_point_of(src)
     x = jnp.asarray(x, jnp.int32)

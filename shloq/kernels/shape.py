@@ -23,7 +23,8 @@ def concatenation(op, *xs):
     out = op.outputs[0]
     if out.quantized and any(t.quantized and (t.scale[0] != out.scale[0] or t.zero_point[0] != out.zero_point[0])
                              for t in op.inputs):
-        raise UnsupportedOpError([("CONCATENATION", "the .tflite")], [f"emulate has no kernel for it of inputs on different grids"])
+        raise UnsupportedOpError([("CONCATENATION", "the .tflite")],
+                                 ["emulate has no kernel for inputs on different grids"])
     return jnp.concatenate([jnp.asarray(x) for x in xs], axis=op.options["axis"] % len(out.shape))
 
 
@@ -46,7 +47,8 @@ def slice_(op, x, begin, size):
 def strided_slice(op, x, begin, end, strides):
     opt = op.options
     if opt.get("ellipsisMask") or opt.get("newAxisMask") or opt.get("offset"):
-        raise UnsupportedOpError([("STRIDED_SLICE", "the .tflite")], [f"emulate has no kernel for it with ellipsis or new-axis masks"])
+        raise UnsupportedOpError([("STRIDED_SLICE", "the .tflite")],
+                                 ["emulate has no kernel for ellipsis or new-axis masks"])
     index = []
     for i, (b, e, s) in enumerate(zip(np.asarray(begin), np.asarray(end), np.asarray(strides))):
         b = None if opt.get("beginMask", 0) >> i & 1 else int(b)
@@ -61,7 +63,7 @@ def strided_slice(op, x, begin, end, strides):
 def gather(op, params, indices):
     axis = op.options.get("axis", 0) % params.ndim
     if op.options.get("batchDims", 0):
-        raise UnsupportedOpError([("GATHER", "the .tflite")], [f"emulate has no kernel for it with batch dimensions"])
+        raise UnsupportedOpError([("GATHER", "the .tflite")], ["emulate has no kernel for batch dimensions"])
     return jnp.take(jnp.asarray(params), jnp.asarray(indices), axis=axis)
 
 

@@ -32,7 +32,7 @@ def softmax(op, x):
     if src.dtype == np.int16:
         return _softmax_int16(op, x)
     if src.dtype != np.int8:
-        raise UnsupportedOpError([("SOFTMAX", "the .tflite")], [f"emulate has no kernel for it on {src.dtype}"])
+        raise UnsupportedOpError([("SOFTMAX", "the .tflite")], [f"emulate has no {src.dtype} kernel for it"])
     table = jnp.asarray(exp_table(np.float32(src.scale[0]), np.float32(op.options.get("beta", 1.0))))
     x = jnp.asarray(x, jnp.int32)
     distance = jnp.max(x, axis=-1, keepdims=True) - x
