@@ -42,10 +42,6 @@ def rsqrt(op, x):
     return _stored(op, jnp.where(v > 0, jax.lax.rsqrt(jnp.maximum(v, 1e-30)), jnp.inf))
 
 
-def sqrt(op, x):
-    return _stored(op, jnp.sqrt(jnp.maximum(_real(op.inputs[0], x), 0.0)))
-
-
 def div(op, x, y):
     return _stored(op, _real(op.inputs[0], x) / _real(op.inputs[1], y))
 
@@ -56,4 +52,4 @@ def resize_bilinear(op, x, size):
     return _stored(op, jax.image.resize(v, out.shape, "bilinear", antialias=False))
 
 
-KERNELS = {"HARD_SWISH": hard_swish, "SQRT": sqrt, "DIV": div, "RESIZE_BILINEAR": resize_bilinear}
+KERNELS = {"HARD_SWISH": hard_swish, "DIV": div, "RESIZE_BILINEAR": resize_bilinear}

@@ -2,7 +2,7 @@
 
 MAXIMUM, MINIMUM, SELECT(_V2), comparisons and logic on masks move stored integers: the converter
 gives the inputs and output one scale (it inserts a QUANTIZE where they differ). RELU, RELU6 and
-RELU_N1_TO_1 requantize and clamp; ABS takes the magnitude of the stored integer less its zero point. int8 RSQRT is
+RELU_N1_TO_1 requantize and clamp; SQRT computes in float32 and truncates; ABS takes the magnitude of the stored integer less its zero point. int8 RSQRT is
 elementwise.cc's `RsqrtEvalQuantizedInt8`, a function of the 256 stored values, tabulated here
 with its exact integer arithmetic (`inv_sqrt_quantized_multiplier_exp`)."""
 from __future__ import annotations
@@ -108,3 +108,15 @@ def abs_(op, x):
 
 
 KERNELS["ABS"] = abs_
+
+
+def sqrt(op, x):
+    """elementwise.cc `SqrtEvalQuantized`: `sqrtf(s_in * (q - zp_in)) / s_out` in float32, truncated
+    toward zero (a C cast, not a rounding)."""
+    src, out = op.inputs[0], op.outputs[0]
+    real = jnp.float32(scale_of(src)) * (jnp.asarray(x, jnp.int32) - zero_point_of(src)).astype(jnp.float32)
+    ints = jnp.trunc(jnp.sqrt(jnp.maximum(real, 0.0)) / jnp.float32(scale_of(out))).astype(jnp.int32)
+    return jnp.clip(ints + zero_point_of(out), *storage_range(out))
+
+
+KERNELS["SQRT"] = sqrt
