@@ -13,7 +13,7 @@ from litert_converter.mlir import ir
 
 from shloq import litert, mlir
 from shloq.calibration import Stats, accumulate, clip_mask_ranges, result_stats
-from shloq.emulation import build_emulator, output_steps, site_params
+from shloq.emulation import Emulator, output_steps, site_params
 from shloq.errors import ConversionError, InputError, PassError, UnsupportedOpError
 from shloq.files import write_atomically
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
@@ -286,12 +286,11 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
                              "calibrate again with the same model, params structure and rules")
         ranges = clip_mask_ranges(module, stats.sites)
         params_by_site = site_params(module, ranges)
-        emulator = build_emulator(module, params_by_site)
         steps = output_steps(module, params_by_site)
         _warn(run_pipeline(module, [QuantizePass(ranges=ranges)] + ([IntegerIOPass()] if integer_io else [])))
         text = module.operation.get_asm(enable_debug_info=True)
     tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
-    converted = LiteRTModel(tflite, text, emulator, source, steps, ConversionRecipe(rules, params, strict, ranges))
+    converted = LiteRTModel(tflite, text, source, steps, ConversionRecipe(rules, params, strict, ranges))
     if check and stats.sample is not None and stats.sample_outputs:
         check_conversion(converted, stats.sample, stats.sample_outputs)
     return converted
@@ -315,7 +314,7 @@ def check_conversion(model: "LiteRTModel", inputs: list, float_outputs: list) ->
                if np.issubdtype(f.dtype, np.floating) and f.size and _sqnr_db(f, t) < CHECK_SQNR_DB]
     if not suspect:
         return
-    ours = [np.asarray(o) for o in model._emulator(*inputs)]
+    ours = [np.asarray(o) for o in model.emulator(*inputs)]
     for index in suspect:
         e, t, step = ours[index], theirs[index], model.output_steps[index]
         agreement = output_agreement(e, t, step)
@@ -391,31 +390,32 @@ _NARROWED = {np.dtype(np.float64): np.dtype(np.float32), np.dtype(np.int64): np.
 class LiteRTModel:
     """A converted model: the `.tflite` bytes, the quantized StableHLO, and two ways to run it."""
 
-    def __init__(self, tflite: bytes, stablehlo: str, emulator, source: Source, output_steps,
+    def __init__(self, tflite: bytes, stablehlo: str, source: Source, output_steps,
                  recipe: ConversionRecipe | None = None):
         self.tflite = tflite
         self.stablehlo = stablehlo
         self.output_steps = output_steps  # per output: its quantization step (scale), None if float
-        self._emulator = emulator
+        self._emulator = None
         self._source = source
         self._recipe = recipe
         self._interpreter = None
 
-    def _inputs(self, inputs):
+    def _inputs(self, inputs, keep_device_arrays: bool = False):
         """The inputs as arrays of the exported shapes and dtypes; 64-bit values are narrowed to
-        32 bits first, as jax does with x64 off (a float64 numpy array feeds a float32 input)."""
+        32 bits first, as jax does with x64 off (a float64 numpy array feeds a float32 input).
+        `jax.Array`s are kept with `keep_device_arrays`, so that a sharded batch stays sharded."""
         leaves = _kept_inputs(self._source, inputs)
         if len(leaves) != len(self._source.inputs):
             raise InputError(f"the model takes {len(self._source.inputs)} input(s), got {len(leaves)}")
         arrays = []
-        for x, (name, shape, dtype) in zip(leaves, self._source.inputs):
-            x = np.asarray(x)
+        for leaf, (name, shape, dtype) in zip(leaves, self._source.inputs):
+            x = leaf if isinstance(leaf, jax.Array) else np.asarray(leaf)
             if x.dtype in _NARROWED and _NARROWED[x.dtype] == dtype:
                 x = x.astype(dtype)
             if x.shape != tuple(shape) or x.dtype != dtype:
-                raise InputError(f"input '{name}' is {x.dtype.name}{list(x.shape)}; the model was exported for "
-                                 f"{np.dtype(dtype).name}{list(shape)} (export again for another batch size)")
-            arrays.append(x)
+                raise InputError(f"input '{name}' is {np.dtype(x.dtype).name}{list(x.shape)}; the model was exported "
+                                 f"for {np.dtype(dtype).name}{list(shape)} (export again for another batch size)")
+            arrays.append(x if keep_device_arrays and isinstance(x, jax.Array) else np.asarray(x))
         return arrays
 
     def _outputs(self, outputs):
@@ -458,9 +458,18 @@ class LiteRTModel:
         return self._outputs([litert.dequantize_output(result[f"output_{i}"], outputs[f"output_{i}"])
                               for i in range(len(result))])
 
+    @property
+    def emulator(self) -> Emulator:
+        """The `.tflite` in JAX with LiteRT's integer kernels (built on first use)."""
+        if self._emulator is None:
+            self._emulator = Emulator(self.tflite)
+        return self._emulator
+
     def emulate(self, *inputs):
-        """The same quantized module computed in JAX (no LiteRT), modelling the integer kernels."""
-        return self._outputs(self._emulator(*self._inputs(inputs)))
+        """The `.tflite` computed in JAX (no LiteRT), with LiteRT's builtin integer kernels: the
+        same integers as `__call__`, real values in and out as there. One jitted function, compiled
+        once per input shape; a batch sharded over devices runs sharded."""
+        return self._outputs(self.emulator(*self._inputs(inputs, keep_device_arrays=True)))
 
     def report(self, *inputs):
         """Per quantized tensor, in graph order, the error quantization puts there on `inputs`

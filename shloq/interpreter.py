@@ -1,8 +1,8 @@
-"""Runs a StableHLO function as a JAX function, so calibration and emulation are jit-able JAX.
+"""Runs a StableHLO function as a JAX function, so calibration, QAT and the report are jit-able JAX.
 
 The MLIR function is compiled once into a flat list of `Instr` (plain Python data: numpy
 constants, tuples of ints), then `Program.__call__` traces it with `jax.lax`. Quantization site
-markers call a hook, which is how calibration observes tensors and emulation fake-quantizes them.
+markers call a hook, which is how calibration observes tensors and the report fake-quantizes them.
 """
 from __future__ import annotations
 
@@ -390,13 +390,6 @@ def supported_ops() -> frozenset[str]:
 
 def is_elementwise(name: str) -> bool:
     return name in _ELEMENTWISE
-
-
-def op_evaluator(op, **attr_overrides):
-    """`op`'s semantics as a function of JAX arrays; `attr_overrides` may change e.g. the result
-    `dtype` (emulation runs contractions in int32)."""
-    attrs, evaluate = {**_ATTRS[op.name](op), **attr_overrides}, _EVAL[op.name]  # read now: `op` may not outlive us
-    return lambda *operands: evaluate(attrs, *operands)
 
 
 def op_inputs(op) -> tuple:

@@ -15,10 +15,11 @@ a tensor's own SQNR is low only where its own grid is wrong. It measures the qua
 tensor, not how much its error matters at the outputs.
 
 Where LiteRT keeps the tensor (the interpreter built with `experimental_preserve_all_tensors`),
-the report also gives the fraction of its elements on which LiteRT and `emulate` agree within one
-quantization step. LiteRT's tensors carry no link to shloq's sites, so a site is matched to the
-LiteRT tensors of its shape, storage type, scale and zero point; when several match, the best
-agreeing one is shown and the row says how many matched.
+the report also gives the fraction of its elements on which LiteRT and `emulate` (which computes
+every tensor of the same `.tflite`) agree within one quantization step. LiteRT's tensors carry no
+link to shloq's sites, so a site is matched to the LiteRT tensors of its shape, storage type,
+scale and zero point; when several match, the best agreeing one is shown (and its emulated value
+is the site's SQNR) and the row says how many matched.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ import numpy as np
 from litert_converter.mlir import ir
 
 from shloq import litert, mlir
-from shloq.emulation import build_emulator, fake_quant, site_params
+from shloq.emulation import fake_quant, site_params
 from shloq.errors import InputError
 from shloq.files import write_atomically
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
@@ -160,7 +161,6 @@ def build_report(model, module, ranges: dict, inputs: list) -> Report:
         markers = [op.operation for op in mlir.entry_block(module).operations if is_site_marker(op.operation)]
         n_outputs = _return_markers_too(func, markers)
         params = site_params(module, ranges)
-        emulate = build_emulator(module, params)
         program = compile_function(func)
         described = [(marker_attrs(m), mlir.describe(m.location), mlir.tensor_shape(m.results[0].type), params[m])
                      for m in markers]
@@ -173,14 +173,25 @@ def build_report(model, module, ranges: dict, inputs: list) -> Report:
         return values, [fake_quant(v, q) for v, q in zip(values, qparams)]
 
     floats, owns = jax.device_get(float_and_own(*inputs))
-    emulated = jax.device_get(emulate(*inputs)[n_outputs:])
+    emulated = model.emulator.tensors(*inputs)
     litert_tensors = _litert_tensors(model, inputs)
     saturating = _saturating_constants(described, floats)
     rows = []
-    for index, ((attrs, location, shape, q), f, own, e) in enumerate(zip(described, floats, owns, emulated)):
+    for index, ((attrs, location, shape, q), f, own) in enumerate(zip(described, floats, owns)):
         kept = ~np.isin(f, saturating.get(attrs["site"], ()))
-        agreements = [max(_agreement(t, e, layout) for layout in layouts) for t in litert_tensors
-                      if (layouts := _layouts(t, shape, q, attrs["kind"]))]
+        # Each matching LiteRT tensor: its agreement with its own emulation, and that emulation put
+        # back in the site's axis order (the layout closest to float where a weight's is ambiguous).
+        matches = []
+        for t in litert_tensors:
+            layouts = _layouts(t, shape, q, attrs["kind"]) if t.index in emulated else []
+            if layouts:
+                e_t = t.dequantize(emulated[t.index])
+                e_site = max((np.transpose(e_t, np.argsort(layout)) for layout in layouts),
+                             key=lambda e: sqnr_db(f[kept], e[kept]))
+                matches.append((_agreement(t, e_t), sqnr_db(f[kept], e_site[kept]), e_site))
+        agreements = [a for a, _, _ in matches]
+        # A site LiteRT keeps no tensor of is its own grid, as emulated.
+        e = max(matches, key=lambda m: (m[0], m[1]))[2] if matches else own
         rows.append(TensorQuality(
             index, attrs["site"], attrs["kind"], attrs.get("op", ""), location, shape,
             float(q.scale) if q.axis is None else np.asarray(q.scale), q.zero_point, _grid(q),
@@ -224,6 +235,7 @@ def _grid(q: SiteQParams) -> tuple[float, float]:
 
 @dataclasses.dataclass
 class _LiteRTTensor:
+    index: int
     shape: tuple[int, ...]
     dtype: np.dtype
     scales: np.ndarray
@@ -239,7 +251,11 @@ class _LiteRTTensor:
         return per_channel.reshape(shape)
 
     def dequantized(self) -> np.ndarray:
-        return (self.ints.astype(np.float64) - self.per_element(self.zero_points)) * self.per_element(self.scales)
+        return self.dequantize(self.ints)
+
+    def dequantize(self, ints) -> np.ndarray:
+        """Stored integers of this tensor (LiteRT's, or emulated ones) as real values."""
+        return (np.asarray(ints, np.float64) - self.per_element(self.zero_points)) * self.per_element(self.scales)
 
 
 def _litert_tensors(model, inputs) -> list[_LiteRTTensor]:
@@ -255,7 +271,7 @@ def _litert_tensors(model, inputs) -> list[_LiteRTTensor]:
             ints = interpreter.get_tensor(detail["index"])
         except ValueError:  # a tensor LiteRT never allocated
             continue
-        found.append(_LiteRTTensor(tuple(detail["shape"]), np.dtype(detail["dtype"]),
+        found.append(_LiteRTTensor(detail["index"], tuple(detail["shape"]), np.dtype(detail["dtype"]),
                                    np.asarray(quantization["scales"], np.float64),
                                    np.asarray(quantization["zero_points"], np.float64),
                                    int(quantization["quantized_dimension"]), ints))
@@ -276,11 +292,10 @@ def _layouts(tensor: _LiteRTTensor, shape, q: SiteQParams, kind: str) -> list[tu
             and (q.axis is None or order[tensor.axis] == q.axis)]
 
 
-def _agreement(tensor: _LiteRTTensor, emulated: np.ndarray, layout: tuple[int, ...]) -> float:
-    """Fraction of elements where LiteRT's tensor and the emulated one (its axes put in `layout`)
-    differ by at most one step."""
+def _agreement(tensor: _LiteRTTensor, emulated: np.ndarray) -> float:
+    """Fraction of elements where LiteRT's tensor and its emulation differ by at most one step."""
     step = tensor.per_element(tensor.scales)
-    return float(np.mean(np.abs(tensor.dequantized() - np.transpose(emulated, layout)) <= step * 1.001))
+    return float(np.mean(np.abs(tensor.dequantized() - emulated) <= step * 1.001))
 
 
 # ---- text of the table ---------------------------------------------------------------------------
