@@ -13,7 +13,7 @@ from litert_converter.mlir import ir
 
 from shloq import litert, mlir
 from shloq.calibration import Stats, accumulate, clip_mask_ranges, result_stats
-from shloq.emulation import build_emulator, output_steps, site_params
+from shloq.emulation import Emulator, output_steps, site_params
 from shloq.errors import InputError, PassError, UnsupportedOpError
 from shloq.files import write_atomically
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
@@ -261,12 +261,11 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
                              "calibrate again with the same model, params structure and rules")
         ranges = clip_mask_ranges(module, stats.sites)
         params_by_site = site_params(module, ranges)
-        emulator = build_emulator(module, params_by_site)
         steps = output_steps(module, params_by_site)
         _warn(run_pipeline(module, [QuantizePass(ranges=ranges)] + ([IntegerIOPass()] if integer_io else [])))
         text = module.operation.get_asm(enable_debug_info=True)
     tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
-    return LiteRTModel(tflite, text, emulator, source, steps, ConversionRecipe(rules, params, strict, ranges))
+    return LiteRTModel(tflite, text, source, steps, ConversionRecipe(rules, params, strict, ranges))
 
 
 @dataclasses.dataclass
@@ -294,12 +293,12 @@ def float_tflite(model, params) -> bytes:
 class LiteRTModel:
     """A converted model: the `.tflite` bytes, the quantized StableHLO, and two ways to run it."""
 
-    def __init__(self, tflite: bytes, stablehlo: str, emulator, source: Source, output_steps,
+    def __init__(self, tflite: bytes, stablehlo: str, source: Source, output_steps,
                  recipe: ConversionRecipe | None = None):
         self.tflite = tflite
         self.stablehlo = stablehlo
         self.output_steps = output_steps  # per output: its quantization step (scale), None if float
-        self._emulator = emulator
+        self._emulator = None
         self._source = source
         self._recipe = recipe
         self._interpreter = None
@@ -350,9 +349,17 @@ class LiteRTModel:
         return self._outputs([litert.dequantize_output(result[f"output_{i}"], outputs[f"output_{i}"])
                               for i in range(len(result))])
 
+    @property
+    def emulator(self) -> Emulator:
+        """The `.tflite` in JAX with LiteRT's integer kernels (built on first use)."""
+        if self._emulator is None:
+            self._emulator = Emulator(self.tflite)
+        return self._emulator
+
     def emulate(self, *inputs):
-        """The same quantized module computed in JAX (no LiteRT), modelling the integer kernels."""
-        return self._outputs(self._emulator(*self._inputs(inputs)))
+        """The `.tflite` computed in JAX (no LiteRT), with LiteRT's builtin integer kernels: the
+        same integers as `__call__`, real values in and out as there."""
+        return self._outputs(self.emulator(*self._inputs(inputs)))
 
     def report(self, *inputs):
         """Per quantized tensor, in graph order, the error quantization puts there on `inputs`

@@ -15,8 +15,8 @@ a tensor's own SQNR is low only where its own grid is wrong. It measures the qua
 tensor, not how much its error matters at the outputs.
 
 Where LiteRT keeps the tensor (the interpreter built with `experimental_preserve_all_tensors`),
-the report also gives the fraction of its elements on which LiteRT and `emulate` agree within one
-quantization step. LiteRT's tensors carry no link to shloq's sites, so a site is matched to the
+the report also gives the fraction of its elements on which LiteRT and `emulate` (which computes
+every tensor of the same `.tflite`) agree within one quantization step. LiteRT's tensors carry no link to shloq's sites, so a site is matched to the
 LiteRT tensors of its shape, storage type, scale and zero point; when several match, the best
 agreeing one is shown and the row says how many matched.
 """
@@ -32,7 +32,7 @@ import numpy as np
 from litert_converter.mlir import ir
 
 from shloq import litert, mlir
-from shloq.emulation import build_emulator, fake_quant, site_params
+from shloq.emulation import fake_quant, site_params
 from shloq.errors import InputError
 from shloq.files import write_atomically
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
@@ -156,7 +156,6 @@ def build_report(model, module, ranges: dict, inputs: list) -> Report:
         markers = [op.operation for op in mlir.entry_block(module).operations if is_site_marker(op.operation)]
         n_outputs = _return_markers_too(func, markers)
         params = site_params(module, ranges)
-        emulate = build_emulator(module, params)
         program = compile_function(func)
         described = [(marker_attrs(m), mlir.describe(m.location), mlir.tensor_shape(m.results[0].type), params[m])
                      for m in markers]
@@ -169,11 +168,17 @@ def build_report(model, module, ranges: dict, inputs: list) -> Report:
         return values, [fake_quant(v, q) for v, q in zip(values, qparams)]
 
     floats, owns = jax.device_get(float_and_own(*inputs))
-    emulated = jax.device_get(emulate(*inputs)[n_outputs:])
+    emulated = model.emulator.tensors(*inputs)
     litert_tensors = _litert_tensors(model, inputs)
     rows = []
-    for index, ((attrs, location, shape, q), f, own, e) in enumerate(zip(described, floats, owns, emulated)):
-        agreements = [_agreement(t, e) for t in litert_tensors if _same_grid(t, shape, q)]
+    for index, ((attrs, location, shape, q), f, own) in enumerate(zip(described, floats, owns)):
+        # Each matching tensor: LiteRT's agreement with its emulation, and how close that is to float.
+        matches = [(_agreement(t, t.dequantize(emulated[t.index])), sqnr_db(f, t.dequantize(emulated[t.index])),
+                    t.dequantize(emulated[t.index])) for t in litert_tensors
+                   if _same_grid(t, shape, q) and t.index in emulated]
+        agreements = [a for a, _, _ in matches]
+        # A site LiteRT keeps no tensor of (a weight it transposed) is its own grid, as emulated.
+        e = max(matches, key=lambda m: (m[0], m[1]))[2] if matches else own
         rows.append(TensorQuality(
             index, attrs["site"], attrs["kind"], attrs.get("op", ""), location, shape,
             float(q.scale) if q.axis is None else np.asarray(q.scale), q.zero_point, _grid(q),
@@ -204,6 +209,7 @@ def _grid(q: SiteQParams) -> tuple[float, float]:
 
 @dataclasses.dataclass
 class _LiteRTTensor:
+    index: int
     shape: tuple[int, ...]
     dtype: np.dtype
     scales: np.ndarray
@@ -219,7 +225,11 @@ class _LiteRTTensor:
         return per_channel.reshape(shape)
 
     def dequantized(self) -> np.ndarray:
-        return (self.ints.astype(np.float64) - self.per_element(self.zero_points)) * self.per_element(self.scales)
+        return self.dequantize(self.ints)
+
+    def dequantize(self, ints) -> np.ndarray:
+        """Stored integers of this tensor (LiteRT's, or emulated ones) as real values."""
+        return (np.asarray(ints, np.float64) - self.per_element(self.zero_points)) * self.per_element(self.scales)
 
 
 def _litert_tensors(model, inputs) -> list[_LiteRTTensor]:
@@ -235,7 +245,7 @@ def _litert_tensors(model, inputs) -> list[_LiteRTTensor]:
             ints = interpreter.get_tensor(detail["index"])
         except ValueError:  # a tensor LiteRT never allocated
             continue
-        found.append(_LiteRTTensor(tuple(detail["shape"]), np.dtype(detail["dtype"]),
+        found.append(_LiteRTTensor(detail["index"], tuple(detail["shape"]), np.dtype(detail["dtype"]),
                                    np.asarray(quantization["scales"], np.float64),
                                    np.asarray(quantization["zero_points"], np.float64),
                                    int(quantization["quantized_dimension"]), ints))

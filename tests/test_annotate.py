@@ -31,7 +31,7 @@ def annotated(digits):
                   ir.FlatSymbolRefAttr(op.attributes["decomposition"]).value) for op in composites]
         text = module.operation.get_asm(enable_debug_info=True)
     tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
-    model = api.LiteRTModel(tflite, text, None, source, digits.int8.output_steps)
+    model = api.LiteRTModel(tflite, text, source, digits.int8.output_steps)
     return types.SimpleNamespace(text=text, tflite=tflite, model=model, expected=expected, found=found)
 
 

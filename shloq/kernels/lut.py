@@ -1,0 +1,78 @@
+"""int8 activations LiteRT runs as a 256-entry lookup table (`LUTPopulateInt8`,
+kernels/internal/common.h): LOGISTIC, TANH, GELU, EXP, RSQRT, SQRT, ... For each stored input
+`q`, `round_half_away(f(s_in * (q - zp_in)) / s_out) + zp_out` in float32 arithmetic, saturated;
+the table is built here with the same float32 steps (the transcendental in float64 rounded to
+float32, which is glibc's result in all but rare cases)."""
+from __future__ import annotations
+
+import math
+
+import jax.numpy as jnp
+import numpy as np
+
+from shloq.errors import UnsupportedOpError
+from shloq.kernels import storage_range, zero_point_of
+from shloq.qscheme import round_half_away
+
+
+def _f32(x):
+    return np.float32(x)
+
+
+def _logistic(x):
+    return _f32(1.0) / (_f32(1.0) + _f32(np.exp(-np.float64(x))))
+
+
+def _tanh(x):
+    return _f32(np.tanh(np.float64(x)))
+
+
+def _gelu(x, approximate: bool):
+    """reference_ops `GeluTransform` / `GeluTransformApproximate` (gelu.h), in float."""
+    if approximate:
+        inner = _f32(_f32(math.sqrt(2.0 / math.pi)) * (x + _f32(0.044715) * x * x * x))
+        return _f32(0.5) * x * (_f32(1.0) + _f32(np.tanh(np.float64(inner))))
+    return _f32(0.5) * x * (_f32(1.0) + _f32(math.erf(float(np.float64(x) * np.float64(_f32(math.sqrt(0.5)))))))
+
+
+def table(op, transform) -> np.ndarray:
+    """The table indexed by `q - qmin` (LiteRT indexes by the byte; the same entries)."""
+    src, out = op.inputs[0], op.outputs[0]
+    qmin, qmax = storage_range(src)
+    s_in, zp_in = _f32(src.scale[0]), zero_point_of(src)
+    inverse = _f32(1.0) / _f32(out.scale[0])
+    lo, hi = storage_range(out)
+    entries = []
+    for q in range(qmin, qmax + 1):
+        transformed = transform(_f32(s_in * _f32(q - zp_in)))
+        rescaled = float(round_half_away(np.float64(_f32(transformed * inverse))))
+        entries.append(min(max(int(rescaled) + zero_point_of(out), lo), hi))
+    return np.asarray(entries, np.int32)
+
+
+def _lookup(op, x, transform):
+    src = op.inputs[0]
+    if src.dtype != np.int8:
+        raise UnsupportedOpError([(op.name, "the .tflite")], [f"emulate has no {src.dtype} kernel for it"])
+    return jnp.asarray(table(op, transform))[jnp.asarray(x, jnp.int32) - storage_range(src)[0]]
+
+
+def logistic(op, x):
+    return _lookup(op, x, _logistic)
+
+
+def tanh(op, x):
+    return _lookup(op, x, _tanh)
+
+
+def exp(op, x):
+    """kernels/exp.cc: `LUTPopulate<int8_t>(..., std::exp)`."""
+    return _lookup(op, x, lambda v: _f32(np.exp(np.float64(v))))
+
+
+def gelu(op, x):
+    approximate = bool(op.options.get("approximate", False))
+    return _lookup(op, x, lambda v: _gelu(v, approximate))
+
+
+KERNELS = {"LOGISTIC": logistic, "TANH": tanh, "GELU": gelu, "EXP": exp}
