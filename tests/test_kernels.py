@@ -1,88 +1,212 @@
-"""Issue 12: `emulate` computes the same integers as LiteRT's builtin kernels, tensor by tensor.
+"""Issue 12: each emulated kernel gives LiteRT's integer on every element.
 
-Each model is converted once; LiteRT runs it with every tensor kept, the emulator computes every
-tensor of the same `.tflite`, and each quantized tensor must be the same integer on 100% of its
-elements (the float-formula kernels of `shloq.kernels.approximate` are the documented exception,
-checked within one step)."""
+Each example builds a small JAX model from drawn shapes and parameters, converts it with shloq,
+runs LiteRT (builtin kernels, every tensor kept) and feeds each op's LiteRT inputs to its emulated
+kernel: the op's output must be LiteRT's integer on 100% of its elements, so every kernel is
+checked on its own, on real inputs. The float-formula kernels of `shloq.kernels.approximate` are
+the documented exception (within one step, same integer on most elements). Then the whole
+emulated model must equal `model(x)`.
+
+CI runs a few derandomized examples per family; `SHLOQ_KERNEL_EXAMPLES=N` (or `-m slow`, 40)
+runs more."""
+import os
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from jax._src.config import explicit_x64_dtypes
 
 import shloq
-from shloq import litert, tflite
+from shloq import kernels, litert, tflite
+from shloq.emulation import _constant
 
 APPROXIMATE = {"HARD_SWISH", "RSQRT", "SQRT", "DIV", "RESIZE_BILINEAR"}
+EXAMPLES = int(os.environ.get("SHLOQ_KERNEL_EXAMPLES", "3"))
 
 
-def _conv_stack(p, x):
-    def conv(h, w, stride=1, padding="SAME", groups=1, dilation=1):
-        return jax.lax.conv_general_dilated(h, w, (stride, stride), padding, rhs_dilation=(dilation, dilation),
-                                            dimension_numbers=("NHWC", "HWIO", "NHWC"), feature_group_count=groups)
-    h = jnp.clip(conv(x, p["c1"], stride=2) + p["b1"], 0, 6)                  # 3x3 stride 2 SAME, ReLU6
-    h = conv(h, p["dw"], groups=12) + p["bdw"]                                # depthwise, 12 channels (tail of 4)
-    h = jax.nn.relu(conv(h, p["dw2"], stride=2, padding="VALID", groups=12))  # depthwise stride 2 VALID
-    h = h + conv(h, p["pw"], padding="VALID")                                 # linear 1x1, residual add
-    h = conv(h, p["c2"], dilation=2)                                           # dilated
-    pooled = jax.lax.reduce_window(h, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
-    avg = jax.lax.reduce_window(h, 0.0, jax.lax.add, (1, 2, 2, 1), (1, 2, 2, 1), "VALID") / 4
-    v = jnp.concatenate([pooled, avg], -1).mean(axis=(1, 2))
-    return jax.nn.softmax(v @ p["d"] + p["bd"])
-
-
-def _activations(p, x):
-    h = x @ p["w1"] + p["b1"]
-    a = jax.nn.sigmoid(h) * jnp.tanh(h)
-    b = jax.nn.gelu(h) - jnp.exp(h * 0.1) * 0.5
-    scores = jnp.einsum("bi,bj->bij", a, b)
-    return jax.nn.softmax(scores, axis=-1).sum(-1) * h
-
-
-def _params(rng, shapes):
-    return {k: (rng.normal(size=s) * (0.5 if len(s) > 1 else 0.1)).astype(np.float32) for k, s in shapes.items()}
-
-
-CASES = {
-    "conv_stack": (_conv_stack, {"c1": (3, 3, 3, 12), "b1": (12,), "dw": (3, 3, 1, 12), "bdw": (12,),
-                                 "dw2": (3, 3, 1, 12), "pw": (1, 1, 12, 12), "c2": (3, 3, 12, 8),
-                                 "d": (16, 10), "bd": (10,)}, (2, 17, 17, 3)),
-    "activations": (_activations, {"w1": (24, 20), "b1": (20,)}, (3, 24)),
-}
-
-
-def _exactness(model, x) -> dict:
-    """Per op: (fraction of its output's elements with the same integer, largest difference in steps)."""
+def kernel_exactness(model, *inputs) -> list[tuple[str, float, int]]:
+    """Per op of `model`'s `.tflite` with a quantized output: (op, fraction of elements where the
+    emulated kernel, fed LiteRT's own inputs, gives LiteRT's integer, largest difference)."""
     interpreter = litert.interpreter(model.tflite, preserve_all_tensors=True)
-    model._run(interpreter, [x])
-    emulated = model.emulator.tensors(x)
-    found = {}
-    for i, op in enumerate(tflite.read(model.tflite).ops):
-        out = op.outputs[0]
-        if out.quantized:
-            want = interpreter.get_tensor(out.index).astype(np.int64)
-            got = np.asarray(emulated[out.index], np.int64)
-            found[(i, op.name)] = (float(np.mean(want == got)), int(np.abs(want - got).max()))
+    model._run(interpreter, inputs)
+    found = []
+    for op in tflite.read(model.tflite).ops:
+        values = [None if t is None else _constant(t) if t.data is not None
+                  else interpreter.get_tensor(t.index).astype(np.int32) if t.quantized
+                  else interpreter.get_tensor(t.index) for t in op.inputs]
+        while values and values[-1] is None:
+            values.pop()
+        with explicit_x64_dtypes("allow"):
+            got = kernels.kernel(op.name)(op, *values)
+        got = got if isinstance(got, (list, tuple)) else [got]
+        for t, value in zip(op.outputs, got):
+            if t.quantized:
+                want = interpreter.get_tensor(t.index).astype(np.int64)
+                value = np.asarray(value, np.int64)
+                found.append((op.name, float(np.mean(want == value)), int(np.abs(want - value).max())))
     return found
 
 
-@pytest.mark.parametrize("act_qtype", ["int8"])
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_every_tensor_is_litert_integer(name, act_qtype):
-    f, shapes, x_shape = CASES[name]
-    rng = np.random.default_rng(0)
-    params = _params(rng, shapes)
-    batches = [(rng.normal(size=x_shape).astype(np.float32),) for _ in range(3)]
+def check(f, params, x_shape, seed: int, act_qtype: str = "int8"):
+    rng = np.random.default_rng(seed)
+    batches = [(rng.normal(size=x_shape).astype(np.float32) * 2,) for _ in range(3)]
     exported = jax.export.export(jax.jit(f))(params, batches[0][0])
     rules = [shloq.QuantizationRule(act_qtype=act_qtype)]
     stats = shloq.calibrate(exported, rules, params, batches, progress=False)
     model = shloq.convert(exported, rules, params, stats)
-    x = rng.normal(size=x_shape).astype(np.float32)
-    found = _exactness(model, x)
-    print(name, found)
+    x = rng.normal(size=x_shape).astype(np.float32) * 2
+    found = kernel_exactness(model, x)
     assert found
-    for (i, op_name), (same, worst) in found.items():
-        if op_name in APPROXIMATE:
-            assert worst <= 1, (i, op_name, same, worst)
+    for name, same, worst in found:
+        if name in APPROXIMATE:
+            assert worst <= 1, (name, same, worst)
         else:
-            assert same == 1.0, (i, op_name, same, worst)
-    np.testing.assert_allclose(model(x), model.emulate(x), rtol=1e-6, atol=1e-7)
+            assert same == 1.0, (name, same, worst, [op for op, _, _ in found])
+    for lite, emulated in zip(jax.tree_util.tree_leaves(model(x)), jax.tree_util.tree_leaves(model.emulate(x))):
+        np.testing.assert_array_equal(lite, emulated)
+    return found
+
+
+def _normal(rng, *shape, scale=0.5):
+    return (rng.normal(size=shape) * scale).astype(np.float32)
+
+
+def _conv(h, w, stride, padding, groups=1, dilation=1):
+    return jax.lax.conv_general_dilated(h, w, (stride, stride), padding, rhs_dilation=(dilation, dilation),
+                                        dimension_numbers=("NHWC", "HWIO", "NHWC"), feature_group_count=groups)
+
+
+SLOW = [pytest.mark.slow] if EXAMPLES > 3 else []
+settings_ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                     phases=[Phase.explicit, Phase.generate],
+                     suppress_health_check=[HealthCheck.too_slow])
+
+
+@settings_
+@given(size=st.integers(5, 19), cin=st.integers(1, 6), cout=st.integers(1, 20), k=st.sampled_from([1, 3, 5]),
+       stride=st.integers(1, 2), padding=st.sampled_from(["SAME", "VALID", ((1, 1), (1, 1))]),
+       dilation=st.integers(1, 2), act=st.sampled_from(["none", "relu", "relu6"]), seed=st.integers(0, 2 ** 16))
+def test_conv_2d(size, cin, cout, k, stride, padding, dilation, act, seed):
+    """CONV_2D: every stride, SAME/VALID/explicit padding (PAD folded or not), dilation, fused ReLU/ReLU6."""
+    rng = np.random.default_rng(seed)
+    params = {"w": _normal(rng, k, k, cin, cout), "b": _normal(rng, cout, scale=0.1)}
+    dilation = 1 if stride > 1 or k == 5 else dilation  # a window inside the smallest image
+
+    def f(p, x):
+        h = _conv(x, p["w"], stride, padding, dilation=dilation) + p["b"]
+        return {"none": h, "relu": jax.nn.relu(h), "relu6": jnp.clip(h, 0, 6)}[act]
+
+    check(f, params, (2, size, size + 1, cin), seed)
+
+
+@settings_
+@given(size=st.integers(5, 19), channels=st.integers(1, 20), k=st.sampled_from([3, 5]), stride=st.integers(1, 2),
+       padding=st.sampled_from(["SAME", "VALID", ((1, 1), (1, 1))]), dilation=st.integers(1, 2),
+       act=st.sampled_from(["none", "relu6"]), seed=st.integers(0, 2 ** 16))
+def test_depthwise_conv_2d(size, channels, k, stride, padding, dilation, act, seed):
+    """DEPTHWISE_CONV_2D: channel counts off and on multiples of 8 (NEON steps and scalar tail)."""
+    rng = np.random.default_rng(seed)
+    params = {"w": _normal(rng, k, k, 1, channels), "b": _normal(rng, channels, scale=0.1)}
+    dilation = 1 if stride > 1 or k == 5 else dilation
+
+    def f(p, x):
+        h = _conv(x, p["w"], stride, padding, groups=channels, dilation=dilation) + p["b"]
+        return jnp.clip(h, 0, 6) if act == "relu6" else h
+
+    check(f, params, (2, size, size, channels), seed)
+
+
+@settings_
+@given(rows=st.integers(1, 9), k=st.integers(1, 40), n=st.integers(1, 40), act=st.sampled_from(["none", "relu"]),
+       seed=st.integers(0, 2 ** 16))
+def test_fully_connected_and_batch_matmul(rows, k, n, act, seed):
+    """FULLY_CONNECTED with and without ReLU, then BATCH_MATMUL of two activations."""
+    rng = np.random.default_rng(seed)
+    params = {"w": _normal(rng, k, n), "b": _normal(rng, n, scale=0.1)}
+
+    def f(p, x):
+        h = x @ p["w"] + p["b"]
+        h = jax.nn.relu(h) if act == "relu" else h
+        return jnp.einsum("bi,bj->bij", h, x)
+
+    check(f, params, (rows, k), seed)
+
+
+@settings_
+@given(shape=st.sampled_from([(2, 5, 7), (3, 16, 17), (1, 40), (4, 9, 8)]),
+       other=st.sampled_from(["same", "last", "row", "scalar"]), seed=st.integers(0, 2 ** 16))
+def test_add_sub_mul(shape, other, seed):
+    """ADD, SUB, MUL of two activations, same shapes and broadcast (last axis, one per row, a
+    scalar), and with a constant."""
+    rng = np.random.default_rng(seed)
+    y_shape = {"same": shape, "last": shape[-1:], "row": shape[:-1] + (1,), "scalar": (1,)}[other]
+    params = {"c": _normal(rng, *shape[-1:])}
+
+    def f(p, x):
+        y = jnp.tanh(x[..., :1] if other == "row" else x.reshape(-1)[:1] if other == "scalar"
+                     else x.reshape(-1)[:shape[-1]] if other == "last" else x * 0.7 + 0.3)
+        y = jnp.broadcast_to(y, y_shape) if other == "same" else y.reshape(y_shape)
+        return (x + y) * (x - y) + x * p["c"]
+
+    check(f, params, shape, seed)
+
+
+@settings_
+@given(size=st.integers(4, 12), channels=st.integers(1, 20), window=st.integers(2, 3),
+       padding=st.sampled_from(["VALID", "SAME"]), seed=st.integers(0, 2 ** 16))
+def test_pooling_and_mean(size, channels, window, padding, seed):
+    """AVERAGE_POOL_2D, MAX_POOL_2D, MEAN over H, W and over the last axis, SUM."""
+    def f(p, x):
+        avg = jax.lax.reduce_window(x, 0.0, jax.lax.add, (1, window, window, 1), (1, window, window, 1), "VALID")
+        avg = avg / (window * window)
+        top = jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, window, window, 1), (1, window, window, 1), padding)
+        return avg.mean(axis=(1, 2)), top.mean(axis=-1), x.sum(axis=-1)
+
+    check(f, None, (2, size, size, channels), seed)
+
+
+@settings_
+@given(rows=st.integers(1, 6), n=st.integers(2, 70), seed=st.integers(0, 2 ** 16))
+def test_lookup_tables_and_softmax(rows, n, seed):
+    """LOGISTIC, TANH, GELU, EXP (lookup tables) and SOFTMAX."""
+    def f(p, x):
+        return jax.nn.softmax(x * 3, axis=-1), jax.nn.sigmoid(x) * jnp.tanh(x), jax.nn.gelu(x), jnp.exp(x * 0.3)
+
+    check(f, None, (rows, n), seed)
+
+
+@settings_
+@given(n=st.integers(2, 40), seed=st.integers(0, 2 ** 16))
+def test_requantize_and_shapes(n, seed):
+    """QUANTIZE int8->int8 (a concatenation of tensors on other grids), transpose, slice, pad,
+    maximum, minimum, reduce max."""
+    def f(p, x):
+        a, b = jnp.tanh(x), jax.nn.sigmoid(x) * 4
+        h = jnp.concatenate([a, b, x], axis=-1)
+        h = jnp.maximum(h, -0.5) + jnp.minimum(h, 0.5)
+        return jnp.pad(h.T[1:], ((1, 0), (0, 2))), h.max(axis=-1)
+
+    check(f, None, (3, n), seed)
+
+
+@pytest.mark.parametrize("name", ["mobilenet_v3_block", "tiny_unet", "activations_mlp"])
+def test_approximate_kernels_stay_within_one_step(name):
+    """HARD_SWISH, RESIZE_BILINEAR and DIV are emulated by their float formula: within one step
+    of LiteRT, the same integer on most elements (measured: >= 95%)."""
+    import sys
+
+    sys.path.insert(0, os.path.dirname(__file__))
+    from zoo import build
+
+    f, params, exported, calibration, tests = build(name)
+    rules = [shloq.QuantizationRule()]
+    stats = shloq.calibrate(exported, rules, params, calibration, progress=False)
+    model = shloq.convert(exported, rules, params, stats)
+    found = kernel_exactness(model, tests[0])
+    approximate = [(op, same, worst) for op, same, worst in found if op in APPROXIMATE]
+    print(name, approximate)
+    assert approximate and all(worst <= 1 and same >= 0.95 for _, same, worst in approximate)
+    assert all(same == 1.0 for op, same, _ in found if op not in APPROXIMATE)

@@ -3,6 +3,7 @@
 float -> int8 runs optimized_ops `AffineQuantize`: its NEON loop (8 elements a step) multiplies by
 the float reciprocal of the scale and rounds half to even (`vcvtnq_s32_f32`), the scalar tail
 divides in double and rounds half away from zero; float -> int16 is the scalar formula.
+DEQUANTIZE rounds its float differently in its NEON loop and its tail too.
 int8 -> int8 (a requantize) runs optimized_ops `Requantize`: NEON `MultiplyByQuantizedMultiplier4Rows`
 (16 elements a step) on the bulk, the double-rounding scalar on the tail; the other integer pairs
 run the scalar formula."""
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
 
 from shloq.kernels import scale_of, storage_range, zero_point_of
 from shloq.kernels.fixed_point import (by_lanes, multiply_by_quantized_multiplier,
@@ -51,8 +53,22 @@ def quantize(op, x):
 
 
 def dequantize(op, x):
+    """optimized_ops `Dequantize`: the NEON loop (8 a step) computes `q * s + (-zp * s)` in float32, the scalar tail `(float)(s * (q - zp))` in double."""
     src = op.inputs[0]
-    return ((jnp.asarray(x, jnp.int32) - zero_point_of(src)).astype(jnp.float32) * jnp.float32(src.scale[0]))
+    scale, zp = scale_of(src), zero_point_of(src)
+    x = jnp.asarray(x, jnp.int32)
+
+    def neon(q):
+        # Two float32 roundings, as measured; done in float64 with `reduce_precision`, since XLA
+        # contracts a float32 multiply and add into an FMA (one rounding) whatever barrier stands between.
+        product = lax.reduce_precision(q.astype(jnp.float64) * np.float64(np.float32(scale)), 8, 23)
+        total = lax.reduce_precision(product + np.float64(np.float32(-zp * scale)), 8, 23)
+        return total.astype(jnp.float32)
+
+    def scalar(q):
+        return (scale * (q - zp).astype(jnp.float64)).astype(jnp.float32)
+
+    return by_lanes(x, 8, neon, scalar) if src.dtype in (np.int8, np.uint8) else scalar(x)
 
 
 KERNELS = {"QUANTIZE": quantize, "DEQUANTIZE": dequantize}
