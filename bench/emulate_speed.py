@@ -15,7 +15,6 @@ import statistics
 import time
 
 import jax
-import numpy as np
 
 import deepnets
 from qat_speed import cpu_model
@@ -29,24 +28,28 @@ def _timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def time_runs(q: deepnets.Quantized, x, repeats: int) -> dict:
+    """Compile times and median run times (seconds) of float JAX, emulate and LiteRT on `x`, the
+    ratio emulate / float, and LiteRT vs emulate in output steps."""
+    net, model = q.net, q.model
+    float_model = jax.jit(net.apply)
+    compile_s = {"float": _timed(lambda: float_model(net.params, x)), "emulate": _timed(lambda: model.emulate(x))}
+    runs = {"float": lambda: float_model(net.params, x), "emulate": lambda: model.emulate(x), "litert": lambda: model(x)}
+    times = {name: [] for name in runs}
+    for _ in range(repeats):  # interleaved, so that the machine's load falls on all of them alike
+        for name, fn in runs.items():
+            times[name].append(_timed(fn))
+    medians = {f"{name}_s": statistics.median(t) for name, t in times.items()}
+    return {"compile_s": compile_s, **medians, "ratio": medians["emulate_s"] / medians["float_s"],
+            "agreement": deepnets.agreement(model(x), model.emulate(x), model.output_steps[0])}
+
+
 def measure(style: str, width: float, size: int, batch: int, repeats: int, classes: int = 1000,
             n_calibration: int = 16) -> dict:
     net = deepnets.mobilenet(style, width, size, classes)
     q = deepnets.quantize(net, batch, n_calibration)
-    x = net.images(batch, seed=2)
-    float_model = jax.jit(net.apply)
-    compile_s = {"float": _timed(lambda: float_model(net.params, x)), "emulate": _timed(lambda: q.model.emulate(x))}
-    runs = {"float": lambda: float_model(net.params, x), "emulate": lambda: q.model.emulate(x),
-            "litert": lambda: q.model(x)}
-    times = {name: [] for name in runs}
-    for _ in range(repeats):
-        for name, fn in runs.items():
-            times[name].append(_timed(fn))
-    medians = {name: statistics.median(t) for name, t in times.items()}
     return {"style": style, "width": width, "size": size, "batch": batch, "calibrate_s": q.calibrate_s,
-            "convert_s": q.convert_s, "compile_s": compile_s, **{f"{k}_s": v for k, v in medians.items()},
-            "ratio": medians["emulate"] / medians["float"],
-            "agreement": deepnets.agreement(q.model(x), q.model.emulate(x), q.model.output_steps[0])}
+            "convert_s": q.convert_s, **time_runs(q, net.images(batch, seed=2), repeats)}
 
 
 def main(argv=None) -> int:
