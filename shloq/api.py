@@ -303,11 +303,13 @@ class LiteRTModel:
         self._recipe = recipe
         self._interpreter = None
 
-    def _inputs(self, inputs):
+    def _inputs(self, inputs, keep_device_arrays: bool = False):
+        """The input leaves the module uses, as numpy arrays (`jax.Array`s kept with
+        `keep_device_arrays`, so that a sharded batch stays sharded)."""
         leaves = _kept_inputs(self._source, inputs)
         if len(leaves) != len(self._source.inputs):
             raise InputError(f"the model takes {len(self._source.inputs)} input(s), got {len(leaves)}")
-        return [np.asarray(x) for x in leaves]
+        return [x if keep_device_arrays and isinstance(x, jax.Array) else np.asarray(x) for x in leaves]
 
     def _outputs(self, outputs):
         outputs = [np.asarray(o) for o in outputs]
@@ -358,8 +360,9 @@ class LiteRTModel:
 
     def emulate(self, *inputs):
         """The `.tflite` computed in JAX (no LiteRT), with LiteRT's builtin integer kernels: the
-        same integers as `__call__`, real values in and out as there."""
-        return self._outputs(self.emulator(*self._inputs(inputs)))
+        same integers as `__call__`, real values in and out as there. One jitted function, compiled
+        once per input shape; a batch sharded over devices runs sharded."""
+        return self._outputs(self.emulator(*self._inputs(inputs, keep_device_arrays=True)))
 
     def report(self, *inputs):
         """Per quantized tensor, in graph order, the error quantization puts there on `inputs`

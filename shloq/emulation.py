@@ -120,12 +120,17 @@ class Emulator:
         return [env[t.index] for t in self.graph.outputs]
 
     def _feeds(self, inputs):
+        """Inputs as the graph takes them: float ones as given (a sharded `jax.Array` stays sharded,
+        as in calibration), integer I/O tensors quantized as `LiteRTModel.__call__` quantizes them."""
         feeds = []
         for t, x in zip(self.graph.inputs, inputs):
-            detail = {"quantization": (float(t.scale[0]), int(t.zero_point[0])) if t.quantized else (0.0, 0),
-                      "dtype": t.dtype}
-            value = litert.quantize_input(np.asarray(x), detail)
-            feeds.append(value.astype(np.int32) if t.quantized else value)
+            if t.quantized:
+                detail = {"quantization": (float(t.scale[0]), int(t.zero_point[0])), "dtype": t.dtype}
+                feeds.append(litert.quantize_input(np.asarray(x), detail).astype(np.int32))
+            elif isinstance(x, jax.Array):
+                feeds.append(x)
+            else:
+                feeds.append(np.asarray(x, t.dtype))
         return feeds
 
     def __call__(self, *inputs) -> list[np.ndarray]:

@@ -55,11 +55,16 @@ batches = [np.random.default_rng(i).uniform(size=x.shape).astype(np.float32) for
 sharding = NamedSharding(Mesh(np.array(jax.devices()), ("data",)), P("data"))
 one = shloq.calibrate(exported, rules, variables, [(b,) for b in batches], progress=False)
 four = shloq.calibrate(exported, rules, variables, [(jax.device_put(b, sharding),) for b in batches], progress=False)
-print(json.dumps({"one": one.sites, "four": four.sites}))
+model = shloq.convert(exported, rules, variables, one)
+x = batches[0]
+print(json.dumps({"one": one.sites, "four": four.sites,
+                  "emulate_sharded_equal": bool(np.array_equal(model.emulate(jax.device_put(x, sharding)),
+                                                                model.emulate(x))),
+                  "emulate_equals_litert": bool(np.array_equal(model.emulate(x), model(x)))}))
 """
 
 
-def test_calibration_with_batch_sharded_over_four_devices():
+def test_calibration_and_emulate_with_batch_sharded_over_four_devices():
     env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4", "JAX_PLATFORMS": "cpu"}
     run = subprocess.run([sys.executable, "-c", SHARDED], capture_output=True, text=True, env=env, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -67,3 +72,5 @@ def test_calibration_with_batch_sharded_over_four_devices():
     assert result["one"].keys() == result["four"].keys() and result["one"]
     for site, value in result["one"].items():
         np.testing.assert_allclose(result["four"][site], value, rtol=1e-6, atol=1e-6)
+    # `emulate` runs a sharded batch sharded, to the same result, which is LiteRT's.
+    assert result["emulate_sharded_equal"] and result["emulate_equals_litert"]

@@ -1,9 +1,10 @@
 """Ops emulated by their float formula on the stored integers: dequantize, compute in float32,
 round half away from zero onto the output grid. LiteRT computes these with fixed-point code of
-its own (HARD_SWISH: reference_ops `HardSwish`'s 16-bit fixed point; RSQRT: elementwise.cc's
-`GetInvSqrtQuantizedMultiplierExp`; DIV: reference_ops `Div`'s reciprocal; RESIZE_BILINEAR:
-`ResizeBilinearInteger`'s 10-bit fractions), which this does not reproduce: outputs are within a
-step of LiteRT's, not always the same integer (the README's exactness table gives the rates)."""
+its own (HARD_SWISH: reference_ops `HardSwish`'s 16-bit fixed point; DIV: reference_ops `Div`'s
+reciprocal; RESIZE_BILINEAR: `ResizeBilinearInteger`'s 10-bit fractions; int16 LOGISTIC, TANH
+and RSQRT: interpolation in tables, one of which LiteRT ships as constants), which this does not
+reproduce: outputs are within a step or two of LiteRT's, not always the same integer (the
+README's exactness table gives the measured rates)."""
 from __future__ import annotations
 
 import jax
@@ -24,6 +25,11 @@ def _stored(op, y):
     ints = (jnp.sign(steps) * jnp.floor(jnp.abs(steps) + 0.5)).astype(jnp.int32) + zero_point_of(out)
     lo, hi = activation_range(op, out) if "fusedActivationFunction" in op.options else storage_range(out)
     return jnp.clip(ints, lo, hi)
+
+
+def float_formula(op, fn, *xs):
+    """`fn` of the inputs' real values, put on the output grid."""
+    return _stored(op, fn(*[_real(t, x) for t, x in zip(op.inputs, xs)]))
 
 
 def hard_swish(op, x):
@@ -50,4 +56,4 @@ def resize_bilinear(op, x, size):
     return _stored(op, jax.image.resize(v, out.shape, "bilinear", antialias=False))
 
 
-KERNELS = {"HARD_SWISH": hard_swish, "RSQRT": rsqrt, "SQRT": sqrt, "DIV": div, "RESIZE_BILINEAR": resize_bilinear}
+KERNELS = {"HARD_SWISH": hard_swish, "SQRT": sqrt, "DIV": div, "RESIZE_BILINEAR": resize_bilinear}

@@ -1,13 +1,15 @@
-"""BATCH_MATMUL (kernels/batch_matmul.cc, kGenericOptimized): int8 and int16 requantize the int32
-accumulator with the double-rounding `MultiplyByQuantizedMultiplier` (halves away from zero;
-measured: the GEMM output stage CONV_2D and FULLY_CONNECTED round with differs on ~0.3%)."""
+"""BATCH_MATMUL (kernels/batch_matmul.cc, kGenericOptimized): int8 runs reference_ops `BatchMatMul`
+with an int32 accumulator and the double-rounding `MultiplyByQuantizedMultiplier` (halves away
+from zero; the GEMM output stage of CONV_2D and FULLY_CONNECTED differs on ~0.3%); int16
+accumulates in int64 and uses the int64 `MultiplyByQuantizedMultiplier` (16-bit multiplier)."""
 from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
 
 from shloq.kernels import scale_of, storage_range, zero_point_of
-from shloq.kernels.fixed_point import multiply_by_quantized_multiplier, quantize_multiplier
+from shloq.kernels.fixed_point import (multiply_by_quantized_multiplier, multiply_by_quantized_multiplier_int64,
+                                       quantize_multiplier)
 from shloq.kernels.fully_connected import matmul_exact
 
 
@@ -19,10 +21,14 @@ def batch_matmul(op, a, b):
         a = jnp.swapaxes(a, -1, -2)
     if op.options.get("adjY"):
         b = jnp.swapaxes(b, -1, -2)
-    acc = matmul_exact(a, b).astype(jnp.int32)
+    acc = matmul_exact(a, b)
     multiplier, shift = quantize_multiplier(scale_of(a_t) * scale_of(b_t) / scale_of(out))
+    if a_t.dtype == np.int16:
+        scaled = multiply_by_quantized_multiplier_int64(acc, multiplier, shift)
+    else:
+        scaled = multiply_by_quantized_multiplier(acc.astype(jnp.int32), multiplier, shift)
     lo, hi = storage_range(out)
-    return jnp.clip(multiply_by_quantized_multiplier(acc, multiplier, shift) + zero_point_of(out), lo, hi).reshape(out.shape)
+    return jnp.clip(scaled + zero_point_of(out), lo, hi).reshape(out.shape)
 
 
 KERNELS = {"BATCH_MATMUL": batch_matmul}

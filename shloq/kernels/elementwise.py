@@ -1,13 +1,18 @@
-"""Elementwise int8/int16 ops that compare stored integers on one shared grid (kernels/
-maximum_minimum.cc, select.cc): MAXIMUM, MINIMUM, SELECT(_V2), and comparisons and logic on masks. The converter gives their inputs and
-output one scale (it inserts a QUANTIZE where they differ), so the stored integers are compared
-and copied as they are."""
+"""Elementwise ops (kernels/elementwise.cc, maximum_minimum.cc, select.cc, comparisons.cc).
+
+MAXIMUM, MINIMUM, SELECT(_V2), comparisons and logic on masks move stored integers: the converter
+gives the inputs and output one scale (it inserts a QUANTIZE where they differ). int8 RSQRT is
+elementwise.cc's `RsqrtEvalQuantizedInt8`, a function of the 256 stored values, tabulated here
+with its exact integer arithmetic (`inv_sqrt_quantized_multiplier_exp`)."""
 from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
 
 from shloq.errors import UnsupportedOpError
+from shloq.kernels import approximate, scale_of, zero_point_of
+from shloq.kernels.fixed_point import (inv_sqrt_quantized_multiplier_exp, multiply_by_quantized_multiplier_int,
+                                       quantize_multiplier)
 
 
 def maximum(op, x, y):
@@ -44,3 +49,25 @@ KERNELS.update({"LESS": _compare(jnp.less), "LESS_EQUAL": _compare(jnp.less_equa
                 "EQUAL": _compare(jnp.equal), "NOT_EQUAL": _compare(jnp.not_equal),
                 "LOGICAL_AND": lambda op, x, y: jnp.logical_and(x, y), "LOGICAL_OR": lambda op, x, y: jnp.logical_or(x, y),
                 "LOGICAL_NOT": lambda op, x: jnp.logical_not(x), "REDUCE_ALL": reduce_all})
+
+
+def rsqrt(op, x):
+    src, out = op.inputs[0], op.outputs[0]
+    if src.dtype != np.int8:
+        return approximate.rsqrt(op, x)
+    s_in, s_out = np.float32(scale_of(src)), np.float32(scale_of(out))
+    multiplier, shift = quantize_multiplier(1.0 / float(np.float32(np.sqrt(s_in) * s_out)))
+    table = []
+    for q in range(-128, 128):
+        value = q - zero_point_of(src)
+        if value <= 0:  # zero is the largest output; LiteRT refuses negative inputs
+            table.append(127)
+            continue
+        inv_sqrt, inv_shift = inv_sqrt_quantized_multiplier_exp(value, -1)
+        data = multiply_by_quantized_multiplier_int(1, inv_sqrt, inv_shift + 20)
+        result = multiply_by_quantized_multiplier_int(data, multiplier, shift - 20) + zero_point_of(out)
+        table.append(min(max(result, -128), 127))
+    return jnp.asarray(np.asarray(table, np.int32))[jnp.asarray(x, jnp.int32) + 128]
+
+
+KERNELS["RSQRT"] = rsqrt

@@ -126,3 +126,64 @@ def by_lanes(x, lanes: int, vector, scalar):
     flat = jnp.arange(size).reshape(x.shape)
     return jnp.where(flat < covered, vector(x), scalar(x))
 
+
+
+# ---- scalar versions on Python ints, for tables built once per op ---------------------------------
+
+def _int32(v: int) -> int:
+    return (v + 2 ** 31) % 2 ** 32 - 2 ** 31
+
+
+def srdhm_int(a: int, b: int) -> int:
+    """`saturating_rounding_doubling_high_mul` of two Python ints."""
+    if a == b == INT32_MIN:
+        return INT32_MAX
+    ab = a * b
+    nudge = (1 << 30) if ab >= 0 else 1 - (1 << 30)
+    total = ab + nudge
+    return _int32(total // (1 << 31) if total >= 0 else -((-total) // (1 << 31)))
+
+
+def rounding_divide_by_pot_int(x: int, exponent: int) -> int:
+    mask = (1 << exponent) - 1
+    remainder = x & mask
+    threshold = (mask >> 1) + (1 if x < 0 else 0)
+    return (x >> exponent) + (1 if remainder > threshold else 0)
+
+
+def saturating_shift_left_int(x: int, exponent: int) -> int:
+    """gemmlowp `SaturatingRoundingMultiplyByPOT` with a positive exponent."""
+    return max(min(x << exponent, INT32_MAX), INT32_MIN)
+
+
+def multiply_by_quantized_multiplier_int(x: int, multiplier: int, shift: int) -> int:
+    left, right = max(shift, 0), max(-shift, 0)
+    return rounding_divide_by_pot_int(srdhm_int(_int32(x * (1 << left)), multiplier), right)
+
+
+def inv_sqrt_quantized_multiplier_exp(value: int, reverse_shift: int) -> tuple[int, int]:
+    """`GetInvSqrtQuantizedMultiplierExp` (kernels/internal/common.h): 1/sqrt(value) as a
+    multiplier and shift, by five Newton steps in gemmlowp Q3.28 fixed point."""
+    if value <= 1:
+        return INT32_MAX, 0
+    shift = 11
+    while value >= (1 << 29):
+        value //= 4
+        shift += 1
+    leading_zeros = 32 - value.bit_length()
+    pairs = (leading_zeros - 1) // 2 - 1
+    shift -= pairs
+    value <<= 2 * pairs
+    x_input = value >> 1
+    half_input = rounding_divide_by_pot_int(x_input, 1)
+    half_three = (1 << 28) + (1 << 27)
+    x = 1 << 28  # F3 one
+    for _ in range(5):
+        x3 = saturating_shift_left_int(srdhm_int(srdhm_int(x, x), x), 6)   # F9 -> F3
+        difference = _int32(srdhm_int(half_three, x) - srdhm_int(half_input, x3))  # F6
+        x = saturating_shift_left_int(difference, 3)                       # F6 -> F3
+    x = srdhm_int(x, 1518500250)  # times sqrt(2)/2 in Q0.31
+    if shift < 0:
+        x = _int32(x << -shift)
+        shift = 0
+    return x, shift * reverse_shift

@@ -2,16 +2,20 @@
 kernels/internal/common.h): LOGISTIC, TANH, GELU, EXP, RSQRT, SQRT, ... For each stored input
 `q`, `round_half_away(f(s_in * (q - zp_in)) / s_out) + zp_out` in float32 arithmetic, saturated;
 the table is built here with the same float32 steps (the transcendental in float64 rounded to
-float32, which is glibc's result in all but rare cases)."""
+float32, which is glibc's result in all but rare cases). int16 tables (`int16_table`, SOFTMAX's)
+are `LUTPopulateInt16`'s 513 interpolated entries; int16 LOGISTIC and TANH interpolate in a
+constant table LiteRT ships, which shloq does not copy: they are float formulas
+(`shloq.kernels.approximate`)."""
 from __future__ import annotations
 
 import math
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from shloq.errors import UnsupportedOpError
-from shloq.kernels import storage_range, zero_point_of
+from shloq.kernels import approximate, storage_range, zero_point_of
 from shloq.qscheme import round_half_away
 
 
@@ -52,9 +56,50 @@ def table(op, transform) -> np.ndarray:
 
 def _lookup(op, x, transform):
     src = op.inputs[0]
+    if src.dtype == np.int16 and op.name in ("LOGISTIC", "TANH"):
+        return approximate.float_formula(op, jax.nn.sigmoid if op.name == "LOGISTIC" else jnp.tanh, x)
     if src.dtype != np.int8:
         raise UnsupportedOpError([(op.name, "the .tflite")], [f"emulate has no {src.dtype} kernel for it"])
     return jnp.asarray(table(op, transform))[jnp.asarray(x, jnp.int32) - storage_range(src)[0]]
+
+
+def int16_table(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int,
+                transform) -> np.ndarray:
+    """`LUTPopulateInt16<double>` (kernels/internal/common.h): 512 samples of `transform` over the
+    int16 input range plus the end point, each less half its interpolation error at the midpoint."""
+    def rnd(v):
+        return float(round_half_away(np.float64(v)))
+
+    input_min = input_scale * (-32768 - input_zero_point)
+    input_max = input_scale * (32767 - input_zero_point)
+    output_min = output_scale * (-32768 - output_zero_point)
+    output_max = output_scale * (32767 - output_zero_point)
+    step = (input_max - input_min) / 512
+    half_step = step / 2
+    inverse = 65536.0 / (output_max - output_min)
+    table = []
+    for i in range(512):
+        value = transform(input_min + i * step)
+        midpoint = transform(input_min + i * step + half_step)
+        following = transform(input_min + (i + 1) * step)
+        sample = rnd(value * inverse)
+        interpolated = rnd((following * inverse + rnd(value * inverse)) / 2)
+        bias = rnd((interpolated - rnd(midpoint * inverse)) / 2)
+        table.append(min(max(sample - bias, -32768.0), 32767.0))
+    table.append(min(max(rnd(transform(input_max) * inverse), -32768.0), 32767.0))
+    return np.asarray(table, np.int32)
+
+
+def int16_lookup(value, table: np.ndarray):
+    """`LUTLookup(int16_t, const int16_t*)`: base at `256 + (v >> 7)`, slope to the next entry,
+    interpolated by the low 7 bits with rounding."""
+    value = jnp.asarray(value, jnp.int32)
+    index = 256 + (value >> 7)
+    offset = value & 0x7F
+    table = jnp.asarray(table)
+    base = table[index]
+    slope = table[index + 1] - base
+    return (base + ((slope * offset + 64) >> 7)).astype(jnp.int16).astype(jnp.int32)
 
 
 def logistic(op, x):
