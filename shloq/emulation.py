@@ -117,7 +117,7 @@ class Emulator:
                 env[t.index] = value.astype(jnp.int32) if t.quantized else value
         if every_tensor:
             return {i: v for i, v in env.items() if self.graph.tensors[i].quantized}
-        return [env[t.index] for t in self.graph.outputs]
+        return [env[t.index] if t.index in env else _constant(t) for t in self.graph.outputs]  # a constant output too
 
     def _feeds(self, inputs):
         """Inputs as the graph takes them: float ones as given (a sharded `jax.Array` stays sharded,

@@ -1,7 +1,8 @@
 """Elementwise ops (kernels/elementwise.cc, maximum_minimum.cc, select.cc, comparisons.cc).
 
 MAXIMUM, MINIMUM, SELECT(_V2), comparisons and logic on masks move stored integers: the converter
-gives the inputs and output one scale (it inserts a QUANTIZE where they differ). int8 RSQRT is
+gives the inputs and output one scale (it inserts a QUANTIZE where they differ). RELU, RELU6 and
+RELU_N1_TO_1 requantize and clamp; ABS takes the magnitude of the stored integer less its zero point. int8 RSQRT is
 elementwise.cc's `RsqrtEvalQuantizedInt8`, a function of the 256 stored values, tabulated here
 with its exact integer arithmetic (`inv_sqrt_quantized_multiplier_exp`)."""
 from __future__ import annotations
@@ -10,9 +11,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from shloq.errors import UnsupportedOpError
-from shloq.kernels import approximate, scale_of, zero_point_of
-from shloq.kernels.fixed_point import (inv_sqrt_quantized_multiplier_exp, multiply_by_quantized_multiplier_int,
-                                       quantize_multiplier)
+from shloq.kernels import approximate, scale_of, storage_range, zero_point_of
+from shloq.kernels.fixed_point import (inv_sqrt_quantized_multiplier_exp, multiply_by_quantized_multiplier,
+                                       multiply_by_quantized_multiplier_int, quantize_multiplier)
+from shloq.qscheme import round_half_away
 
 
 def maximum(op, x, y):
@@ -71,3 +73,37 @@ def rsqrt(op, x):
 
 
 KERNELS["RSQRT"] = rsqrt
+
+
+def _relu(act_min: float, act_max: float):
+    """activations.cc `QuantizedReluX` -> reference_ops `ReluX`: requantize by `s_in / s_out`
+    (double rounding), clamp to `zp + roundf(bound / s_out)`."""
+    def relu(op, x):
+        src, out = op.inputs[0], op.outputs[0]
+        lo, hi = storage_range(out)
+        s_out, zp_out = np.float32(scale_of(out)), zero_point_of(out)
+        lo = max(lo, zp_out + int(round_half_away(np.float32(act_min) / s_out)))
+        if np.isfinite(act_max):
+            hi = min(hi, zp_out + int(round_half_away(np.float32(act_max) / s_out)))
+        multiplier, shift = quantize_multiplier(scale_of(src) / scale_of(out))
+        scaled = multiply_by_quantized_multiplier(jnp.asarray(x, jnp.int32) - zero_point_of(src), multiplier, shift)
+        return jnp.clip(scaled + zp_out, lo, hi)
+    return relu
+
+
+KERNELS.update({"RELU": _relu(0.0, np.inf), "RELU6": _relu(0.0, 6.0), "RELU_N1_TO_1": _relu(-1.0, 1.0)})
+
+
+def abs_(op, x):
+    """elementwise.cc `AbsEvalQuantized`: `|q - zp_in|`, requantized by `s_in / s_out` (double
+    rounding) when the scales differ."""
+    src, out = op.inputs[0], op.outputs[0]
+    if not out.quantized:
+        return jnp.abs(jnp.asarray(x))
+    value = jnp.abs(jnp.asarray(x, jnp.int32) - zero_point_of(src))
+    if np.float32(src.scale[0]) != np.float32(out.scale[0]):
+        value = multiply_by_quantized_multiplier(value, *quantize_multiplier(scale_of(src) / scale_of(out)))
+    return jnp.clip(value + zero_point_of(out), *storage_range(out))
+
+
+KERNELS["ABS"] = abs_
