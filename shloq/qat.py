@@ -37,8 +37,11 @@ def _fake_quant_decomposition(scale, zero_point, x, *, dtype, narrow_range, quan
     """What a `quant.fake_quant` composite computes. The quantized tensor is the last operand, as
     in the converter's protocol and in `shloq-annotate`'s composites."""
     qrange = (NARROW_RANGE if narrow_range else STORAGE_RANGE)[dtype]
-    return fake_quant_arrays(x, scale, zero_point, qrange, None if quantization_dimension < 0 else
-                             quantization_dimension)
+    if quantization_dimension < 0:
+        return fake_quant_arrays(x, scale, zero_point, qrange)
+    shape = [1] * x.ndim
+    shape[quantization_dimension] = -1  # zero points per channel along the axis, as the scales
+    return fake_quant_arrays(x, scale, zero_point.reshape(shape), qrange, quantization_dimension)
 
 
 _FAKE_QUANT = jax.lax.composite(_fake_quant_decomposition, name="quant.fake_quant")

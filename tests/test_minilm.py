@@ -5,15 +5,23 @@ import pathlib
 import sys
 
 import numpy as np
+import pytest
 
 from shloq import litert
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "examples"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "bench"))
+import deepnets  # noqa: E402
 import minilm  # noqa: E402
 
 
-def test_minilm_int8_is_full_integer_small_and_close_to_float():
-    q = minilm.quantize(strict=True, n_calibration=16)
+@pytest.fixture(scope="module")
+def quantized():
+    return minilm.quantize(strict=True, n_calibration=16)
+
+
+def test_minilm_int8_is_full_integer_small_and_close_to_float(quantized):
+    q = quantized
     ev = minilm.evaluate(q["model"], q["variables"], q["exported"], n_held_out=8)
     print(minilm.report(q, ev))
     assert litert.float_ops(q["model"].op_table()) == []
@@ -22,10 +30,17 @@ def test_minilm_int8_is_full_integer_small_and_close_to_float():
     # The issue's target is a mean cosine of 0.99; shloq reaches ~0.82 on the full held-out set
     # (per-tensor int8 residual stream with outliers; see the README). This guards what holds.
     assert ev["mean_cosine"] >= 0.75
-    emulated = np.concatenate([np.asarray(q["model"].emulate(ids, mask))[:n] for ids, mask, n in
-                               minilm.batches(minilm.read_sentences("held_out")[:8], q["batch"])])
-    lite = np.concatenate([np.asarray(q["model"](ids, mask))[:n] for ids, mask, n in
-                           minilm.batches(minilm.read_sentences("held_out")[:8], q["batch"])])
-    cosine = np.sum(emulated * lite, -1) / np.linalg.norm(emulated, axis=-1) / np.linalg.norm(lite, axis=-1)
-    print(f"LiteRT vs emulate cosine: mean {cosine.mean():.4f}, min {cosine.min():.4f}")
-    assert cosine.mean() >= 0.95   # LiteRT does what the emulation says (it did 0.64 before the mask fix)
+
+
+@pytest.mark.xfail(strict=True, reason="emulate's SUM (the mean pooling) and SQRT kernels are not LiteRT's "
+                   "(python bench/isolate_kernels.py --model minilm); measured 60.3% same integer, 91.3% within one step")
+def test_emulate_gives_litert_integers(quantized):
+    """Issue 12's acceptance: emulate computes LiteRT's integers through all 269 ops."""
+    q = quantized
+    held_out = list(minilm.batches(minilm.read_sentences("held_out")[:8], q["batch"]))
+    emulated = np.concatenate([np.asarray(q["model"].emulate(ids, mask))[:n] for ids, mask, n in held_out])
+    lite = np.concatenate([np.asarray(q["model"](ids, mask))[:n] for ids, mask, n in held_out])
+    agreement = deepnets.agreement(lite, emulated, q["model"].output_steps[0])
+    print(f"LiteRT vs emulate: {agreement}")
+    assert agreement.same >= 0.999
+    assert agreement.within_one == 1.0
