@@ -183,9 +183,9 @@ def build_report(model, module, ranges: dict, inputs: list) -> Report:
         # back in the site's axis order (the layout closest to float where a weight's is ambiguous).
         matches = []
         for t in litert_tensors:
-            layouts = _layouts(t, shape, q, attrs["kind"]) if t.index in emulated else []
-            if layouts:
-                e_t = t.dequantize(emulated[t.index])
+            layouts = _layouts(t, shape, q, attrs["kind"])
+            if layouts:  # a constant (a weight) is its own emulation
+                e_t = t.dequantize(emulated[t.index]) if t.index in emulated else t.dequantized()
                 e_site = max((np.transpose(e_t, np.argsort(layout)) for layout in layouts),
                              key=lambda e: sqnr_db(f[kept], e[kept]))
                 matches.append((_agreement(t, e_t), sqnr_db(f[kept], e_site[kept]), e_site))

@@ -82,8 +82,6 @@ def test_emulate_speed_smoke(quantized):
     assert r["ratio"] < 50  # the 5x target is for 224x224 (bench/emulate_speed.py); tiny inputs are overhead
 
 
-@pytest.mark.xfail(strict=True, reason="emulate's int8 SUM uses MultiplyByQuantizedMultiplier; LiteRT's "
-                   "reduce.cc sums in float: clamp(TfLiteRound(float(sum) * (s_in/s_out) - zp_in*(s_in/s_out)*n) + zp_out)")
 def test_int8_sum_over_an_axis():
     """The kernel the MiniLM check isolates (its mean pooling's reduce_sum), alone."""
     x = np.random.default_rng(0).normal(size=(2, 8, 8)).astype(np.float32)

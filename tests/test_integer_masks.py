@@ -44,8 +44,7 @@ def test_bert_with_int_mask_is_full_integer(fill):
     cosine = _cosines(reference, lite)
     print(f"fill {fill}: cosine vs float mean {cosine.mean():.4f} min {cosine.min():.4f}; LiteRT vs emulate "
           f"{within_steps(lite, emulated, model.output_steps[0]):.4f} within one step")
-    # measured 0.981 (issue 11 asks 0.999): emulate's float RSQRT/pooling path is off by a step on some rows
-    assert within_steps(lite, emulated, model.output_steps[0]) >= 0.98
+    assert within_steps(lite, emulated, model.output_steps[0]) >= 0.999   # measured 1.0
     assert cosine.mean() >= 0.98
 
 

@@ -32,8 +32,6 @@ def test_minilm_int8_is_full_integer_small_and_close_to_float(quantized):
     assert ev["mean_cosine"] >= 0.75
 
 
-@pytest.mark.xfail(strict=True, reason="emulate's SUM (the mean pooling) and SQRT kernels are not LiteRT's "
-                   "(python bench/isolate_kernels.py --model minilm); measured 60.3% same integer, 91.3% within one step")
 def test_emulate_gives_litert_integers(quantized):
     """Issue 12's acceptance: emulate computes LiteRT's integers through all 269 ops."""
     q = quantized

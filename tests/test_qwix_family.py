@@ -76,7 +76,7 @@ def test_miscompiled_contraction_is_refused_naming_it(monkeypatch):
         wrong["params"][name] = jax.tree_util.tree_map(lambda v: -v, wrong["params"][name])
     miscompiled = shloq.convert(exported, RULES, wrong, stats, check=False).tflite
     monkeypatch.setattr(api.litert, "to_tflite", lambda text, names: miscompiled)
-    with pytest.raises(shloq.ConversionError, match=r"disagrees with shloq's emulation.*first tensor on which they part is the dense output at "
+    with pytest.raises(shloq.ConversionError, match=r"further from float than its quantization explains.*simulated; the first tensor that parts is the dense output at "
                                                       r"jit\(<lambda>\)/_LinenMLP/"):
         shloq.convert(exported, RULES, model.params, stats)
     shloq.convert(exported, RULES, model.params, stats, check=False)  # without the check it would ship

@@ -24,6 +24,8 @@ def _axes(op, axes, ndim):
 def _reduce(op, x, axes, compute_sum: bool):
     src, out = op.inputs[0], op.outputs[0]
     axes = _axes(op, axes, x.ndim)
+    if not src.quantized:  # a sum of plain integers (a mask's token count): reduce.cc's integer sum
+        return jnp.sum(x, axis=axes).reshape(out.shape).astype(x.dtype)
     count = int(np.prod([x.shape[a] for a in axes]))
     multiplier, shift = quantize_multiplier(scale_of(src) / scale_of(out))
     lo, hi = storage_range(out)
