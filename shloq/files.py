@@ -49,3 +49,12 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The file's bytes; a file that cannot be read is an InputError naming it."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as err:
+        raise InputError(f"cannot read {os.fspath(path)}: {err.strerror}") from None

@@ -39,9 +39,8 @@ class Program:
     instrs: list[Instr]
     outputs: tuple[int, ...]
 
-    def __call__(self, *args, site_hook: Callable | None = None, op_hook: Callable | None = None):
-        """Evaluates the program. `site_hook(instr, value)` replaces marker outputs;
-        `op_hook(instr, env)` may return results for an instr to override its float semantics."""
+    def __call__(self, *args, site_hook: Callable | None = None):
+        """Evaluates the program. `site_hook(instr, value)` replaces marker outputs (fake quant)."""
         env = dict(zip(self.args, args))
         for instr in self.instrs:
             operands = [env[i] for i in instr.operands]
@@ -49,9 +48,7 @@ class Program:
                 out = site_hook(instr, operands[0]) if site_hook else operands[0]
                 env[instr.results[0]] = out
                 continue
-            results = op_hook(instr, env) if op_hook else None
-            if results is None:
-                results = _EVAL[instr.name](instr.attrs, *operands)
+            results = _EVAL[instr.name](instr.attrs, *operands)
             if not isinstance(results, (tuple, list)):
                 results = (results,)
             env.update(zip(instr.results, results))
@@ -342,7 +339,6 @@ _EVAL: dict[str, Callable] = {
     "stablehlo.gather": _gather,
     "stablehlo.composite": lambda a, *xs: a["program"](*xs),
     "stablehlo.while": _while,
-    "stablehlo.reverse": lambda a, x: lax.rev(x, a["dimensions"]),
     "stablehlo.bitcast_convert": lambda a, x: lax.bitcast_convert_type(x, a["dtype"]),
 }
 
@@ -378,7 +374,6 @@ _ATTRS: dict[str, Callable] = {
     "stablehlo.gather": _gather_attrs,
     "stablehlo.composite": _composite_attrs,
     "stablehlo.while": _while_attrs,
-    "stablehlo.reverse": lambda op: {"dimensions": _ints(op.attributes["dimensions"])},
     "stablehlo.bitcast_convert": _result_info,
 }
 

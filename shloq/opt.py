@@ -6,7 +6,8 @@ import re
 import sys
 
 from shloq import mlir
-from shloq.errors import InputError, ModuleParseError, PassError, ShloqError
+from shloq.errors import ModuleParseError, PassError, ShloqError
+from shloq.files import read_bytes
 from shloq.passes import parse_pipeline, registered_passes
 
 SPLIT_MARKER = re.compile(r"^// -----\s*$", re.M)
@@ -33,7 +34,7 @@ def main(argv=None) -> int:
             print(f"{name}: {cls.summary}")
         return 0
     try:
-        data = sys.stdin.buffer.read() if args.file == "-" else _read(args.file)
+        data = sys.stdin.buffer.read() if args.file == "-" else read_bytes(args.file)
         pipeline = parse_pipeline(args.pass_pipeline)
         failed, result = _run(args, data, pipeline)
         if failed:
@@ -49,13 +50,6 @@ def main(argv=None) -> int:
         return 1
     return 0
 
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}") from None
 
 
 def _run(args, data: bytes, pipeline) -> tuple[bool, str]:

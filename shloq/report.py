@@ -36,7 +36,7 @@ from litert_converter.mlir import ir
 from shloq import litert, mlir
 from shloq.emulation import fake_quant, site_params
 from shloq.errors import InputError
-from shloq.files import write_atomically
+from shloq.files import read_bytes, write_atomically
 from shloq.interpreter import compile_function, is_site_marker, marker_attrs
 from shloq.passes.mark_sites import CLAMPED_CONSTANT
 from shloq.qscheme import SiteQParams
@@ -337,7 +337,7 @@ def main(module_path: str, stats_path: str, inputs_path: str, params_path: str |
     """Converts the module with the stats, prints its report on the inputs and writes the HTML."""
     import shloq
 
-    exported = module_path if module_path.endswith(".mlir") else _read(module_path)
+    exported = module_path if module_path.endswith(".mlir") else read_bytes(module_path)
     if not isinstance(exported, str):
         try:
             exported = jax.export.deserialize(bytearray(exported))
@@ -371,13 +371,6 @@ def _check_arity(exported, params, inputs: dict, module_path: str, inputs_path: 
     raise InputError(f"{module_path} takes {expected} input array(s) ({names}) and {inputs_path} holds "
                      f"{len(inputs)}{hint}")
 
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}") from None
 
 
 def _npz(path: str) -> dict[str, np.ndarray]:
