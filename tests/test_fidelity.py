@@ -33,7 +33,7 @@ def test_zoo_emulation_matches_litert(name):
     print(f"{name}: {agreement:.4f} within one step; max {np.abs(lite - emulated).max() / step:.2f} steps")
     assert agreement >= 0.99
     # Op by op on LiteRT's own inputs: the same integer everywhere, except the float-formula
-    # kernels (HARD_SWISH, DIV, RESIZE_BILINEAR, RSQRT...), within one step on >= 95%.
+    # kernels (HARD_SWISH, DIV, int16 RSQRT...), within one step on >= 95%.
     for op, same, worst in kernel_exactness(model, tests[0]):
         assert (worst <= APPROXIMATE[op] and same >= 0.95) if op in APPROXIMATE else same == 1.0, (op, same, worst)
     reference = np.concatenate([np.asarray(f(params, x)) for x in tests])

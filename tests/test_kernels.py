@@ -24,8 +24,7 @@ from shloq import kernels, litert, tflite
 from shloq.emulation import _constant
 
 # Float-formula kernels (shloq.kernels.approximate), with the most steps they may differ by.
-APPROXIMATE = {"HARD_SWISH": 1, "RSQRT/int16": 1, "DIV": 1, "RESIZE_BILINEAR": 1, "LOGISTIC/int16": 2,
-               "TANH/int16": 2}
+APPROXIMATE = {"HARD_SWISH": 1, "RSQRT/int16": 1, "DIV": 1, "LOGISTIC/int16": 2, "TANH/int16": 2}
 EXAMPLES = int(os.environ.get("SHLOQ_KERNEL_EXAMPLES", "1"))
 
 
@@ -170,6 +169,21 @@ def test_pooling_and_mean(size, channels, window, padding, seed):
         return avg.mean(axis=(1, 2)), top.mean(axis=-1), x.sum(axis=-1)
 
     check(f, None, (2, size, size, channels), seed)
+
+
+@settings_
+@given(size=st.integers(2, 9), grow=st.sampled_from([(2, 2), (3, 2), (1, 1)]), extra=st.integers(0, 5),
+       channels=st.integers(1, 12), act_qtype=st.sampled_from(["int8", "int16"]), seed=st.integers(0, 2 ** 16))
+def test_resize_bilinear(size, grow, extra, channels, act_qtype, seed):
+    """RESIZE_BILINEAR (half-pixel centers) upsampling by whole and fractional ratios, int8 and
+    int16 (`ResizeBilinearInteger`'s 10-bit fractions)."""
+    out = (size * grow[0] + extra, (size + 1) * grow[1] + extra // 2)
+
+    def f(p, x):
+        return jax.image.resize(jnp.tanh(x), (x.shape[0], *out, x.shape[3]), "bilinear")
+
+    found = check(f, None, (2, size, size + 1, channels), seed, act_qtype=act_qtype)
+    assert any(name.startswith("RESIZE_BILINEAR") for name, _, _ in found)
 
 
 @settings_
