@@ -152,12 +152,14 @@ def _moves_unit_dims_only(op) -> bool:
     return big == sorted(big)
 
 
-def _from_contraction(value) -> bool:
+def _from_contraction(value, is_static) -> bool:
     """`value` is a contraction's or pool's result, possibly through elementwise ops with static
-    operands."""
+    operands (constants, and broadcasts of them: a bias or batch-norm vector, a ReLU6 bound; a
+    reshape sunk past a bias add must go on past the batch-norm and ReLU after it, or at 1x1
+    spatial size, where an NCHW<->NHWC transpose is a reshape, they stay apart from the conv)."""
     op = mlir.producer(value)
     while op is not None and _elementwise(op) and op.name not in SINK_ROOTS:
-        active = [v for v in op.operands if mlir.producer(v) is None or mlir.producer(v).name != "stablehlo.constant"]
+        active = [v for v in op.operands if not is_static(v)]
         if len(active) != 1:
             return False
         op = mlir.producer(active[0])
@@ -197,7 +199,7 @@ def _sink_one(block, is_static) -> bool:
             continue
         if op.name == "stablehlo.transpose" and _sink_transpose(op, readers[0], is_static):
             return True
-        if op.name == "stablehlo.reshape" and _from_contraction(op.operands[0]) and _sink_reshape(
+        if op.name == "stablehlo.reshape" and _from_contraction(op.operands[0], is_static) and _sink_reshape(
                 op, readers[0], is_static):
             return True
     return False
@@ -240,17 +242,34 @@ def _sink_transpose(t, user, is_static) -> bool:
     return False
 
 
+def _unreshaped(value, shape):
+    """The source of the reshape that made the activation `value` when it has `shape` (a residual
+    add of two reshaped conv outputs sinks the reshapes), else None."""
+    op = mlir.producer(value)
+    if op is not None and (op.name == "stablehlo.reshape" or _inserts_unit_dims(op)) and \
+            list(mlir.tensor_shape(op.operands[0].type)) == list(shape):
+        return op.operands[0]
+    return None
+
+
 def _sink_reshape(r, user, is_static) -> bool:
     if not _elementwise(user) or mlir.tensor_shape(user.results[0].type) != mlir.tensor_shape(r.results[0].type):
         return False
-    others = [v for v in user.operands if v != r.results[0]]
-    if any(mlir.tensor_shape(v.type) and not is_static(v) for v in others):
-        return False
     source = r.operands[0]
     shape = mlir.tensor_shape(source.type)
+    others = [v for v in user.operands if v != r.results[0]]
+    if any(mlir.tensor_shape(v.type) and not is_static(v) and _unreshaped(v, shape) is None for v in others):
+        return False
     ip, loc = ir.InsertionPoint(user), user.location
-    operands = [source if v == r.results[0] else (static_reshaped(v, shape, ip, loc) if mlir.tensor_shape(v.type) else v)
-                for v in user.operands]
+
+    def operand(v):
+        if v == r.results[0]:
+            return source
+        if not mlir.tensor_shape(v.type):
+            return v
+        return static_reshaped(v, shape, ip, loc) if is_static(v) else _unreshaped(v, shape)
+
+    operands = [operand(v) for v in user.operands]
     copy = user.clone(ip=ip)
     for i, v in enumerate(operands):
         copy.operands[i] = v
