@@ -54,6 +54,15 @@ class ModulePass:
         return self._warnings + diagnostics
 
 
+def param_indices(pass_) -> list[int]:
+    """The entry arguments a pass's `param_args` option names (comma-separated indices): the ones
+    holding parameters, static as constants are (QAT keeps weights as arguments)."""
+    try:
+        return [int(i) for i in pass_.param_args.split(",") if i.strip()]
+    except ValueError:
+        raise InputError(f"param_args of '{pass_.name}' takes argument indices, not '{pass_.param_args}'") from None
+
+
 def _verify(module, diagnostics):
     """As mlir-opt does after each pass: a pass that leaves invalid IR fails with the verifier's words."""
     try:

@@ -23,8 +23,7 @@ from litert_converter.mlir import ir
 from litert_converter.mlir.dialects import stablehlo
 
 from shloq import mlir, shapes
-from shloq.errors import InputError
-from shloq.passes import ModulePass, register
+from shloq.passes import ModulePass, param_indices, register
 
 
 @register
@@ -38,10 +37,7 @@ class CanonicalizeDotsPass(ModulePass):
     param_args: str = ""
 
     def run(self, module):
-        try:
-            params = [int(i) for i in self.param_args.split(",") if i.strip()]
-        except ValueError:
-            raise InputError(f"param_args of '{self.name}' takes argument indices, not '{self.param_args}'") from None
+        params = param_indices(self)
         block = mlir.entry_block(module)
         is_static = shapes.Statics(block, params)
         for op in [o.operation for o in block.operations]:

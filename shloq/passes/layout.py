@@ -17,8 +17,7 @@ from litert_converter.mlir import ir
 from litert_converter.mlir.dialects import stablehlo
 
 from shloq import mlir, shapes
-from shloq.errors import InputError
-from shloq.passes import ModulePass, register
+from shloq.passes import ModulePass, param_indices, register
 
 NHWC = (0, 3, 1, 2)  # batch, feature, spatial dimensions of an NHWC tensor
 
@@ -32,10 +31,7 @@ class LayoutPass(ModulePass):
     param_args: str = ""
 
     def run(self, module):
-        try:
-            params = [int(i) for i in self.param_args.split(",") if i.strip()]
-        except ValueError:
-            raise InputError(f"param_args of '{self.name}' takes argument indices, not '{self.param_args}'") from None
+        params = param_indices(self)
         block = mlir.entry_block(module)
         for op in [o.operation for o in block.operations]:
             if op.name == "stablehlo.convolution":

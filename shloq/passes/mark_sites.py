@@ -13,9 +13,8 @@ from litert_converter.mlir import ir
 
 from shloq import catalogue, mlir
 from shloq.catalogue import Category
-from shloq.errors import InputError
 from shloq.interpreter import SITE_TARGET
-from shloq.passes import ModulePass, register
+from shloq.passes import ModulePass, param_indices, register
 from shloq.qscheme import STORAGE_RANGE, storage_type
 from shloq.rules import QuantizationRule, match_rule
 
@@ -64,10 +63,7 @@ class MarkSitesPass(ModulePass):
         """Builds (and so validates) the rule the options spell when no rules are given."""
         if not self.rules:
             self.rules = [QuantizationRule(self.op_path, None, self.weight_qtype or None, self.act_qtype or None)]
-        try:
-            self._param_indices = [int(i) for i in self.param_args.split(",") if i.strip()]
-        except ValueError:
-            raise InputError(f"param_args of '{self.name}' takes argument indices, not '{self.param_args}'") from None
+        self._param_indices = param_indices(self)
 
     def run(self, module):
         rules = self.rules
