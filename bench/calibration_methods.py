@@ -187,7 +187,7 @@ def main(argv=None) -> int:
     failures = 0
     for label, row in results.items():
         sqnr = {m: r["sqnr"] for m, r in row.items()}
-        best, worst = max(sqnr.values()), min(sqnr.values())
+        best = max(sqnr.values())
         cells = []
         for m in methods:
             cell = f"{sqnr[m]:.1f}" + (f" ({row[m]['cosine']:.3f})" if row[m]["cosine"] is not None else "")

@@ -16,7 +16,7 @@ import pytest
 import shloq
 from shloq import api
 from tests.conftest import sqnr_db
-from tests.qwix_family_zoo import MODELS, RNG_MODELS
+from tests.qwix_family_zoo import MODELS
 
 RULES = [shloq.QuantizationRule()]
 ROOT = pathlib.Path(__file__).resolve().parent.parent
