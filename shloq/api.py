@@ -236,11 +236,12 @@ def calibrate(model, rules, params, batches, *, method: str = "mse", percentile:
                   for op in mlir.entry_block(module).operations if is_site_marker(op.operation)}
         run_pipeline(module, [InstrumentPass(values=method in ("percentile", "mse"))])
         func = mlir.main_func(module)
-        program, layout = compile_function(func), result_stats(func)
+        program, constants = compile_function(func).with_constants_as_arguments()
+        layout = result_stats(func)
     total = len(batches) if hasattr(batches, "__len__") else None  # _input_batches is a generator
     first, first_outputs = [], []
     sites, count = accumulate(program.__call__, layout, _input_batches(source, batches, first), source.inputs,
-                              method, percentile, progress, dtypes, total, first_outputs)
+                              method, percentile, progress, dtypes, total, first_outputs, constants)
     return Stats(sites, method, count, fingerprint, names, sample=[np.asarray(x) for x in first[0]],
                  sample_outputs=first_outputs)
 

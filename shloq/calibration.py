@@ -82,15 +82,18 @@ def result_stats(func) -> list[tuple[int, str, str]]:
 
 
 def accumulate(program, stat_layout, batches, input_specs, method: str, percentile: float, progress: bool,
-               site_dtypes: dict[int, str], total: int | None = None, first_outputs: list | None = None):
-    """Runs `program(*inputs)` jitted over `batches` and reduces the per-batch statistics to ranges.
+               site_dtypes: dict[int, str], total: int | None = None, first_outputs: list | None = None,
+               constants=()):
+    """Runs `program(*inputs, *constants)` jitted over `batches` and reduces the per-batch
+    statistics to ranges (`constants`: see `Program.with_constants_as_arguments`).
     `site_dtypes` gives each site's storage type (`i8`, `i16`), which `mse` fits its grid to; the
     progress bar shows `total` batches when it is known; the model's own outputs on the first batch
     are appended to `first_outputs` when given."""
     if method not in METHODS:
         raise InputError(f"unknown calibration method {method!r}; use one of {', '.join(METHODS)}")
     if method == "mse":
-        return _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total, first_outputs)
+        return _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total, first_outputs,
+                           constants)
     run = jax.jit(program)
     n_stats = len(stat_layout)
     lows: dict[int, list] = {}
@@ -98,7 +101,7 @@ def accumulate(program, stat_layout, batches, input_specs, method: str, percenti
     count = 0
     for batch in tqdm(batches, desc="calibrating", unit="batch", total=total, disable=not progress):
         batch = check_batch(batch, input_specs, count)
-        results = run(*batch)
+        results = run(*batch, *constants)
         if first_outputs is not None and count == 0:
             first_outputs.extend(np.asarray(v) for v in jax.device_get(results[:len(results) - n_stats]))
         outputs = results[-n_stats:] if n_stats else ()
@@ -145,7 +148,7 @@ def _check_finite(sites, stat_layout):
 HISTOGRAM_BINS = 2048
 
 
-def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total, first_outputs):
+def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total, first_outputs, constants):
     """`mse`: per site, the range whose grid gives the least squared error over all calibration
     values. Each batch's values are reduced on device to a histogram over their own range; the host
     merges those into one histogram per site and searches it (`mse_range`)."""
@@ -154,24 +157,24 @@ def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtype
         by_site.setdefault(site, {}).setdefault(stat, []).append(i)
     run = jax.jit(_site_values(program, by_site, len(stat_layout)))
     histograms: dict[int, Histogram] = {}
-    constants: dict[int, tuple[float, float]] = {}
+    fixed_ranges: dict[int, tuple[float, float]] = {}
     count = 0
     for batch in tqdm(batches, desc="calibrating", unit="batch", total=total, disable=not progress):
         batch = check_batch(batch, input_specs, count)
-        outputs, values, fixed = run(*batch)
+        outputs, values, fixed = run(*batch, *constants)
         if first_outputs is not None and count == 0:
             first_outputs.extend(np.asarray(v) for v in jax.device_get(outputs))
         binned = jax.device_get({site: _bin_indices(x, floor) for site, (x, floor) in values.items()})
         for site, (lo, hi, index, zeros) in binned.items():
             counts = np.bincount(index, minlength=HISTOGRAM_BINS + 1)[:HISTOGRAM_BINS]
             histograms.setdefault(site, Histogram()).add(float(lo), float(hi), counts, int(zeros))
-        constants.update({site: (float(lo), float(hi)) for site, (lo, hi) in jax.device_get(fixed).items()})
+        fixed_ranges.update({site: (float(lo), float(hi)) for site, (lo, hi) in jax.device_get(fixed).items()})
         count += 1
     if count == 0:
         raise CalibrationError("the calibration data is empty: give at least one batch")
     sites = {site: mse_range(h, site_dtypes[site], fixed_lo="floor" in by_site[site])
              for site, h in histograms.items()}
-    sites.update(constants)
+    sites.update(fixed_ranges)
     _check_finite(sites, stat_layout)
     return sites, count
 

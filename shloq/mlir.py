@@ -187,13 +187,24 @@ def constant_value(op) -> np.ndarray:
     shape = tuple(result_type.shape)
     if dtype.name == "bfloat16":
         return _bfloat16_value(str(attr), shape)
-    dense = ir.DenseElementsAttr(attr)
-    if dense.is_splat:
-        splat = dense.get_splat_value()
-        scalar = bool(ir.BoolAttr(splat).value) if dtype == np.bool_ else (
-            ir.FloatAttr(splat).value if np.issubdtype(dtype, np.floating) else ir.IntegerAttr(splat).value)
-        return np.full(shape, scalar, dtype=dtype)
-    return np.asarray(dense, dtype=dtype).reshape(shape)
+    splat = splat_value(op)
+    if splat is not None:
+        return np.full(shape, splat, dtype=dtype)
+    return np.asarray(ir.DenseElementsAttr(attr), dtype=dtype).reshape(shape)
+
+
+def splat_value(op) -> np.ndarray | None:
+    """The one element of a splat `stablehlo.constant` as a 0-d array of its dtype, else None."""
+    dtype = element_dtype(ir.RankedTensorType(op.results[0].type).element_type)
+    if dtype.name == "bfloat16":
+        return None
+    dense = ir.DenseElementsAttr(op.attributes["value"])
+    if not dense.is_splat:
+        return None
+    splat = dense.get_splat_value()
+    scalar = bool(ir.BoolAttr(splat).value) if dtype == np.bool_ else (
+        ir.FloatAttr(splat).value if np.issubdtype(dtype, np.floating) else ir.IntegerAttr(splat).value)
+    return np.array(scalar, dtype=dtype)
 
 
 _HEX_ELEMENTS = re.compile(r'dense<"0x([0-9A-Fa-f]*)">')
