@@ -29,6 +29,7 @@ from shloq.passes.integer_tables import IntegerTablesPass
 from shloq.passes.layout import LayoutPass
 from shloq.passes.mark_sites import MarkSitesPass, refusal
 from shloq.passes.quantize import QuantizePass
+from shloq.passes.quantize_constants import QuantizeConstantsPass
 from shloq.passes.recognize import RecognizePass
 from shloq.rules import QuantizationRule
 
@@ -289,10 +290,11 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
         ranges = clip_mask_ranges(module, stats.sites)
         params_by_site = site_params(module, ranges)
         steps = output_steps(module, params_by_site)
-        _warn(run_pipeline(module, [QuantizePass(ranges=ranges)] + ([IntegerIOPass()] if integer_io else [])))
-        text = module.operation.get_asm(enable_debug_info=True)
-    tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
-    converted = LiteRTModel(tflite, text, source, steps, ConversionRecipe(rules, params, strict, ranges))
+        _warn(run_pipeline(module, [QuantizePass(ranges=ranges)] + ([IntegerIOPass()] if integer_io else [])
+                           + [QuantizeConstantsPass()]))
+        quantized = module.operation.clone()  # the converter consumes `module`; constants are shared, not copied
+    tflite = litert.to_tflite(module, [name for name, _, _ in source.inputs])
+    converted = LiteRTModel(tflite, quantized, source, steps, ConversionRecipe(rules, params, strict, ranges))
     if check and stats.sample is not None and stats.sample_outputs:
         check_conversion(converted, stats.sample, stats.sample_outputs)
     return converted
@@ -375,9 +377,7 @@ def float_tflite(model, params) -> bytes:
     """The same model converted to LiteRT without quantization (the size and accuracy baseline)."""
     source = load(model, params)
     module = _simplified_module(source, params)
-    with mlir.context():
-        text = module.operation.get_asm(enable_debug_info=True)
-    return litert.to_tflite(text, [name for name, _, _ in source.inputs])
+    return litert.to_tflite(module, [name for name, _, _ in source.inputs])
 
 
 _NARROWED = {np.dtype(np.float64): np.dtype(np.float32), np.dtype(np.int64): np.dtype(np.int32),
@@ -387,10 +387,10 @@ _NARROWED = {np.dtype(np.float64): np.dtype(np.float32), np.dtype(np.int64): np.
 class LiteRTModel:
     """A converted model: the `.tflite` bytes, the quantized StableHLO, and two ways to run it."""
 
-    def __init__(self, tflite: bytes, stablehlo: str, source: Source, output_steps,
+    def __init__(self, tflite: bytes, stablehlo: str | ir.Operation, source: Source, output_steps,
                  recipe: ConversionRecipe | None = None):
         self.tflite = tflite
-        self.stablehlo = stablehlo
+        self._stablehlo = stablehlo  # the module (an operation of mlir.context()) until printed
         self.output_steps = output_steps  # per output: its quantization step (scale), None if float
         self._emulator = None
         self._source = source
@@ -421,6 +421,15 @@ class LiteRTModel:
         if tree is not None and tree.num_leaves == len(outputs):
             return jax.tree_util.tree_unflatten(tree, outputs)
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+    @property
+    def stablehlo(self) -> str:
+        """The static uniform-quantized StableHLO handed to the converter, as text (printed on
+        first use: MiniLM's is 180 MB)."""
+        if not isinstance(self._stablehlo, str):
+            with mlir.context():
+                self._stablehlo = self._stablehlo.get_asm(enable_debug_info=True)
+        return self._stablehlo
 
     @property
     def interpreter(self):

@@ -310,17 +310,14 @@ def constant_source(value):
 
 
 def erase_dead(block) -> None:
-    """Erases ops without uses or side effects, last first, until none is left."""
-    changed = True
-    while changed:
-        changed = False
-        for op in reversed(list(block.operations)):
-            op = op.operation
-            if op.name == "func.return" or op.name.startswith("func.") or op.name == "stablehlo.custom_call":
-                continue
-            if all(not list(r.uses) for r in op.results):
-                op.erase()
-                changed = True
+    """Erases ops without uses or side effects, last first: one sweep from the end erases the ops
+    that only dead ops used too, since an op's users all come after it in its block."""
+    for op in reversed(list(block.operations)):
+        op = op.operation
+        if op.name.startswith("func.") or op.name == "stablehlo.custom_call":
+            continue
+        if all(next(iter(r.uses), None) is None for r in op.results):
+            op.erase()
 
 
 def set_function_type(func) -> None:
