@@ -117,12 +117,13 @@ def site_qparams(attrs: dict, ranges: dict, weight: np.ndarray | None = None) ->
 
 
 _QUANTIZED_TYPE = re.compile(r"!quant\.uniform<(?P<dtype>i8|i16)(?:<(?P<lo>-?\d+):(?P<hi>-?\d+)>)?:f32"
-                             r"(?::(?P<axis>\d+))?, (?:\{(?P<scales>[^}]*)\}|(?P<scale>[^:>]+):(?P<zero_point>-?\d+))>")
+                             r"(?::(?P<axis>\d+))?, (?:\{(?P<scales>[^}]*)\}|(?P<scale>[^:>]+)(?::(?P<zero_point>-?\d+))?)>")
 
 
 def parse_quantized_type(text: str) -> SiteQParams | None:
-    """The parameters of a `!quant.uniform` element type as `quantized_type` spells them (and MLIR
-    prints them back); None for another type or a per-axis one with non-zero zero points."""
+    """The parameters of a `!quant.uniform` element type as `quantized_type` spells them and MLIR
+    prints them back (a zero point of 0 left out); None for another type or a per-axis one with
+    non-zero zero points."""
     found = _QUANTIZED_TYPE.fullmatch(text)
     if found is None:
         return None
@@ -131,7 +132,7 @@ def parse_quantized_type(text: str) -> SiteQParams | None:
     if found["lo"] is not None and not narrow and (int(found["lo"]), int(found["hi"])) != STORAGE_RANGE[dtype]:
         return None
     if found["scales"] is None:
-        return SiteQParams(dtype, np.float64(found["scale"]), int(found["zero_point"]), None, narrow)
+        return SiteQParams(dtype, np.float64(found["scale"]), int(found["zero_point"] or 0), None, narrow)
     params = [p.split(":") for p in found["scales"].split(",")]
     if any(len(p) > 1 and int(p[1]) != 0 for p in params):
         return None
