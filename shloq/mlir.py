@@ -57,6 +57,17 @@ def parse_module(text: str | bytes, source_name: str = "<input>") -> ir.Module:
             raise ModuleParseError(details or str(err), found) from None
 
 
+def copy_module(module: ir.Module) -> ir.Module:
+    """A copy of `module` (its ops cloned, its attributes kept); constants are shared, not copied."""
+    with context(), ir.Location.unknown():
+        copy = ir.Module.create()
+        for name in module.operation.attributes:
+            copy.operation.attributes[name] = module.operation.attributes[name]
+        for op in module.body.operations:
+            op.operation.clone(ip=ir.InsertionPoint(copy.body))
+    return copy
+
+
 BYTECODE_MAGIC = b"ML\xefR"
 
 
