@@ -426,12 +426,29 @@ def evaluate_op(op, operand_values: list[np.ndarray]) -> list[np.ndarray]:
     element types: 64-bit types stay 64-bit although JAX runs with x64 off elsewhere."""
     op = op.operation
     attrs = _ATTRS[op.name](op, {}, _captured(op), []) if op.name in _REGION_PROGRAMS else _ATTRS[op.name](op)
+    if op.name in _NUMPY_EVAL:
+        return [np.ascontiguousarray(_NUMPY_EVAL[op.name](attrs, np.asarray(operand_values[0])))]
     with jax.enable_x64(True):
         results = _EVAL[op.operation.name](attrs, *[jnp.asarray(v) for v in operand_values])
         if not isinstance(results, (tuple, list)):
             results = (results,)
         types = [ir.RankedTensorType(r.type).element_type for r in op.results]
         return [np.asarray(r).astype(mlir.element_dtype(t)) for r, t in zip(results, types)]
+
+
+def _numpy_broadcast_in_dim(a, x):
+    order = np.argsort(a["dims"])
+    shape = [1] * len(a["shape"])
+    for d, n in zip(np.sort(a["dims"]), np.transpose(x, order).shape):
+        shape[d] = n
+    return np.broadcast_to(np.transpose(x, order).reshape(shape), a["shape"])
+
+
+# Ops that only move elements run in numpy when folded: the same values without a JAX dispatch
+# (and an XLA compile per new shape) for each; shloq evaluates thousands on MiniLM.
+_NUMPY_EVAL = {"stablehlo.reshape": lambda a, x: np.reshape(x, a["shape"]),
+               "stablehlo.transpose": lambda a, x: np.transpose(x, a["permutation"]),
+               "stablehlo.broadcast_in_dim": _numpy_broadcast_in_dim}
 
 
 _SHAPE_ONLY = ("stablehlo.broadcast_in_dim", "stablehlo.reshape", "stablehlo.convert", "stablehlo.transpose")
