@@ -30,3 +30,18 @@ func.func @main(%m: tensor<4x4xi1>, %s: tensor<4x4xf32>) -> (tensor<4x4xf32>, te
   %1 = stablehlo.multiply %0, %c : tensor<4x4xf32>
   return %1, %0 : tensor<4x4xf32>, tensor<4x4xf32>
 }
+
+// -----
+
+// A select on its own values (`where(x > 0, x, 0) * 0.5`) is an activation, not a mask: left alone.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[W:.*]] = stablehlo.select %{{.*}}, %arg0, %{{.*}}
+// CHECK: stablehlo.multiply %[[W]]
+func.func @main(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %zero = stablehlo.constant dense<0.000000e+00> : tensor<4x4xf32>
+  %p = stablehlo.compare GT, %x, %zero : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xi1>
+  %0 = stablehlo.select %p, %x, %zero : tensor<4x4xi1>, tensor<4x4xf32>
+  %c = stablehlo.constant dense<0.5> : tensor<4x4xf32>
+  %1 = stablehlo.multiply %0, %c : tensor<4x4xf32>
+  return %1 : tensor<4x4xf32>
+}

@@ -126,7 +126,8 @@ def _scale_before_mask_fill(op):
     else:
         return
     fills = [interpreter.evaluate_constant(v) for v in select.operands[1:]]
-    if sum(fill is not None for fill in fills) != 1:
+    scores = [v for v, fill in zip(select.operands[1:], fills) if fill is None]
+    if len(scores) != 1 or _depends_on(select.operands[0], scores[0]):  # a mask, not `where(x > 0, x, 0)`
         return
     ip, loc = ir.InsertionPoint(op), op.location
     branches = [mlir.make_constant((fill * np.float32(catalogue.splat_constant(factor))).astype(fill.dtype), loc, ip)
@@ -137,6 +138,20 @@ def _scale_before_mask_fill(op):
                                  operands=[select.operands[0], *(b.results[0] for b in branches)], loc=select.location,
                                  ip=ip)
     op.results[0].replace_all_uses_with(scaled.results[0])
+
+
+def _depends_on(value, source, limit: int = 256) -> bool:
+    """Whether `value` is computed from `source` (looking back through at most `limit` ops)."""
+    seen, todo = set(), [value]
+    while todo and len(seen) < limit:
+        v = todo.pop()
+        if v == source:
+            return True
+        producer = mlir.producer(v)
+        if producer is not None and producer not in seen:
+            seen.add(producer)
+            todo.extend(producer.operands)
+    return bool(todo)
 
 
 def _negate_as_multiply(op):
