@@ -23,8 +23,11 @@ def signature_input_names(names: list[str]) -> list[str]:
     return [_tensor_name(n, f"input_{i}") for i, n in enumerate(names)]
 
 
-def to_tflite(module_text: str, input_names: list[str]) -> bytes:
-    """Converts quantized StableHLO text (QDQ form) to a full-integer LiteRT flatbuffer."""
+def to_tflite(module_text: str, input_names: list[str], dynamic_range: bool = False) -> bytes:
+    """Converts quantized StableHLO text (QDQ form) to a full-integer LiteRT flatbuffer. With
+    `dynamic_range`, ops reading a dequantized int8 weight and float activations get LiteRT's
+    hybrid kernels (the converter's DYNAMIC mode, which takes them only outside strict QDQ mode);
+    static QDQ pairs still give integer kernels."""
     module = mlir.parse_module(module_text, "<quantized module>")
     func = mlir.main_func(module)
     n_outputs = len(ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value).results)
@@ -33,8 +36,8 @@ def to_tflite(module_text: str, input_names: list[str]) -> bytes:
         converter_api_ext.set_signature(module.operation, signature_name="serving_default", input_names=names,
                                         output_names=[f"output_{i}" for i in range(n_outputs)])
         config = converter_api_ext.ConvertToTFLConfig()
-        config.qdq_conversion_mode = "STATIC"
-        config.strict_qdq_mode = True
+        config.qdq_conversion_mode = "DYNAMIC" if dynamic_range else "STATIC"
+        config.strict_qdq_mode = not dynamic_range
         try:
             with native_logs_filtered():
                 converter_api_ext.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)

@@ -8,6 +8,10 @@ import dataclasses
 import numpy as np
 
 QTYPES = {"int8": "i8", "int16": "i16"}
+# Activations quantized by LiteRT at run time (dynamic range): the model stores int8 weights, and
+# the converter gives their ops hybrid kernels that quantize each input row as they run.
+DYNAMIC = "dynamic"
+ACT_QTYPES = (*QTYPES, DYNAMIC)
 WEIGHT_QTYPES = ("int8",)    # LiteRT's kernels take int8 weights, also under int16 activations (16x8)
 STORAGE_RANGE = {"i8": (-128, 127), "i16": (-32768, 32767)}
 NARROW_RANGE = {"i8": (-127, 127), "i16": (-32767, 32767)}
@@ -17,6 +21,12 @@ SYMMETRIC_ACTIVATIONS = ("i16",)  # LiteRT's 16x8 kernels require a zero point o
 def storage_type(qtype: str) -> str:
     """`int8` (rule spelling) -> `i8` (MLIR spelling)."""
     return QTYPES.get(qtype, qtype)
+
+
+def activation_storage(act_qtype: str | None) -> str | None:
+    """The storage type of the activation sites a rule's `act_qtype` asks for: None when the rule
+    keeps activations float in the graph (weight-only, or quantized by LiteRT at run time)."""
+    return None if act_qtype in (None, DYNAMIC) else storage_type(act_qtype)
 
 
 def activation_qparams(lo: float, hi: float, dtype: str = "i8") -> tuple[float, int]:
@@ -43,14 +53,15 @@ def activation_qparams_array(lo, hi, dtype: str = "i8", xp=np):
     return scale, zero_point
 
 
-def weight_scales(weight, axis: int, dtype: str = "i8", xp=np):
-    """Symmetric narrow-range scales per slice along `axis` (all-zero slices get scale 1).
+def weight_scales(weight, axis: int | None, dtype: str = "i8", xp=np):
+    """Symmetric narrow-range scales per slice along `axis`, or one for the tensor when `axis` is
+    None (all-zero slices get scale 1).
 
     The scale is absmax / (qmax + 0.5), as Qwix's ODML mode has it: absmax lands on qmax + 0.5 and
     saturates to qmax, an error of exactly half a step, so no weight errs by more than half a
     step of a grid finer than absmax / qmax gives."""
     qmax = NARROW_RANGE[dtype][1]
-    reduce_axes = tuple(d for d in range(weight.ndim) if d != axis)
+    reduce_axes = tuple(d for d in range(weight.ndim) if d != axis)  # all of them when axis is None
     amax = xp.max(xp.abs(weight), axis=reduce_axes)
     if xp is np:
         amax = amax.astype(np.float64)
@@ -100,8 +111,8 @@ def site_qparams(attrs: dict, ranges: dict, weight: np.ndarray | None = None) ->
     values, fixed-range sites from the catalogue, activations from `ranges` or their own min/max."""
     dtype = attrs["dtype"]
     if attrs["kind"] == "weight":
-        scales = weight_scales(weight, attrs["axis"], dtype)
-        if scales.size == 1:  # one output channel: per-tensor, as LiteRT then expects
+        scales = weight_scales(weight, attrs.get("axis"), dtype)
+        if scales.size == 1:  # per-tensor, or one output channel: per-tensor, as LiteRT then expects
             return SiteQParams(dtype, np.float32(scales.reshape(())), 0, None, narrow=True)
         return SiteQParams(dtype, scales, 0, attrs["axis"], narrow=True)
     if attrs["kind"] == "fixed":
