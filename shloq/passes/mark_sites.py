@@ -171,10 +171,11 @@ class _SitePlan:
         dtype = activation_storage(rule.act_qtype)
         weight = unit.weight and (unit.weight.value, unit.weight.axis)
         if dtype is None and unit.spec.name == "gather":
-            weight = (unit.statics[0], 0)  # per row of the table, as a dense's output channels
+            # Per tensor: litert-converter 0.5.0 crashes (SIGSEGV) on a gather from a per-row table.
+            weight = (unit.statics[0], None)
         if weight and rule.weight_qtype is not None:
             value, axis = weight
-            per_channel = {"axis": axis} if rule.per_channel_weights else {}
+            per_channel = {"axis": axis} if rule.per_channel_weights and axis is not None else {}
             key = self.new_key(kind="weight", dtype=storage_type(rule.weight_qtype), **per_channel, op=unit.spec.name)
             consumer = next(op for op in unit.ops if value in list(op.operands))
             self.weight_markers.append((value, key, consumer))
