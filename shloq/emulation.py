@@ -17,7 +17,7 @@ from jax._src.config import explicit_x64_dtypes
 
 from shloq import kernels, litert, mlir, tflite
 from shloq.catalogue import output_channel_axis
-from shloq.errors import UnsupportedOpError
+from shloq.errors import InputError, UnsupportedOpError
 from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.qscheme import SiteQParams, round_half_away, site_qparams
 
@@ -102,6 +102,12 @@ class Emulator:
         if missing:
             raise UnsupportedOpError([(name, "the .tflite") for name in missing],
                                      ["emulate has no kernel for this LiteRT op"] * len(missing))
+        hybrid = [op for op in self.graph.ops if is_hybrid(op)]
+        if hybrid:
+            raise InputError(f"emulate computes LiteRT's integer kernels, and {len(hybrid)} op(s) of this model run "
+                             f"hybrid ones (float input, quantized weights: a dynamic-range model), which quantize "
+                             f"their input as they run and compute in float, the first a {hybrid[0].name} on "
+                             f"'{hybrid[0].outputs[0].name}': run the model with model(x)")
         self._outputs = jax.jit(lambda *xs: self._run(xs, every_tensor=False))
         self._tensors = jax.jit(lambda *xs: self._run(xs, every_tensor=True))
 
@@ -143,6 +149,13 @@ class Emulator:
     def tensors(self, *inputs) -> dict[int, np.ndarray]:
         with explicit_x64_dtypes("allow"):
             return jax.device_get(self._tensors(*self._feeds(inputs)))
+
+
+def is_hybrid(op: tflite.Op) -> bool:
+    """A float activation against quantized constant weights (dynamic range)."""
+    x, *rest = [t for t in op.inputs if t is not None] or [None]
+    return x is not None and not x.quantized and x.data is None and any(t.quantized and t.data is not None
+                                                                        for t in rest)
 
 
 def _constant(t: tflite.Tensor):

@@ -41,10 +41,30 @@ def to_tflite(module_text: str, input_names: list[str], dynamic_range: bool = Fa
         try:
             with native_logs_filtered():
                 converter_api_ext.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)
+                retype_int4_weights(module)
                 return bytes(converter_api_ext.export_flatbuffer_to_bytes(module.operation))
         except Exception as err:  # the converter raises plain RuntimeError/MLIRError
             details = "\n".join(f"  {mlir.describe(loc)}: {msg}" for sev, loc, msg in diagnostics if sev == "error")
             raise ConversionError(f"the LiteRT converter failed: {err}\n{details}") from None
+
+
+INT4_CONVERTER_STORAGE = "i8<-7:7>"  # see qscheme.CONVERTER_STORAGE
+
+
+def retype_int4_weights(module) -> None:
+    """Gives the int4 weight constants (i8 in [-7, 7] for the converter) their i4 type, after
+    conversion and before export, which packs two to a byte; LiteRT's FULLY_CONNECTED unpacks them
+    (int8 x int4) or runs its 4-bit hybrid kernel (float x int4)."""
+    for op in list(mlir.walk(module.operation)):
+        if op.name != "tfl.pseudo_qconst" or INT4_CONVERTER_STORAGE not in str(op.results[0].type):
+            continue
+        qtype = ir.Type.parse(str(op.results[0].type).replace(INT4_CONVERTER_STORAGE, "i4<-7:7>"))
+        values = np.asarray(ir.DenseIntElementsAttr(op.attributes["value"]))
+        value = ir.DenseElementsAttr.get(values, type=ir.IntegerType.get_signless(4))
+        retyped = ir.Operation.create("tfl.pseudo_qconst", results=[qtype], loc=op.location, ip=ir.InsertionPoint(op),
+                                      attributes={"qtype": ir.TypeAttr.get(qtype), "value": value})
+        op.results[0].replace_all_uses_with(retyped.results[0])
+        op.erase()
 
 
 def interpreter(tflite: bytes, xnnpack: bool = False, preserve_all_tensors: bool = False):
@@ -63,13 +83,21 @@ def interpreter(tflite: bytes, xnnpack: bool = False, preserve_all_tensors: bool
 def op_table(tflite: bytes) -> list[dict]:
     """Each op of the model with its input and output tensor dtypes, in execution order."""
     interp = interpreter(tflite)
-    tensors = {t["index"]: t for t in interp.get_tensor_details()}
+    names = {t["index"]: np.dtype(t["dtype"]).name for t in interp.get_tensor_details()}
+    names.update(dict.fromkeys(_int4_tensors(tflite), "int4"))  # the interpreter reports them as int8
 
     def dtypes(indices):
-        return [np.dtype(tensors[i]["dtype"]).name for i in indices if i >= 0 and i in tensors]
+        return [names[i] for i in indices if i >= 0 and i in names]
 
     return [{"op": op["op_name"], "inputs": dtypes(op["inputs"]), "outputs": dtypes(op["outputs"])}
             for op in interp._get_ops_details()]
+
+
+def _int4_tensors(tflite: bytes) -> list[int]:
+    from ai_edge_litert import schema_py_generated as schema
+
+    graph = schema.Model.GetRootAs(tflite, 0).Subgraphs(0)
+    return [i for i in range(graph.TensorsLength()) if graph.Tensors(i).Type() == schema.TensorType.INT4]
 
 
 def float_ops(table: list[dict]) -> list[dict]:

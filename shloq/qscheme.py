@@ -7,14 +7,14 @@ import dataclasses
 
 import numpy as np
 
-QTYPES = {"int8": "i8", "int16": "i16"}
+QTYPES = {"int8": "i8", "int16": "i16", "int4": "i4"}
 # Activations quantized by LiteRT at run time (dynamic range): the model stores int8 weights, and
 # the converter gives their ops hybrid kernels that quantize each input row as they run.
 DYNAMIC = "dynamic"
-ACT_QTYPES = (*QTYPES, DYNAMIC)
-WEIGHT_QTYPES = ("int8",)    # LiteRT's kernels take int8 weights, also under int16 activations (16x8)
-STORAGE_RANGE = {"i8": (-128, 127), "i16": (-32768, 32767)}
-NARROW_RANGE = {"i8": (-127, 127), "i16": (-32767, 32767)}
+ACT_QTYPES = ("int8", "int16", DYNAMIC)
+WEIGHT_QTYPES = ("int8", "int4")    # LiteRT's kernels take int8 weights, also under int16 activations (16x8)
+STORAGE_RANGE = {"i4": (-8, 7), "i8": (-128, 127), "i16": (-32768, 32767)}
+NARROW_RANGE = {"i4": (-7, 7), "i8": (-127, 127), "i16": (-32767, 32767)}
 SYMMETRIC_ACTIVATIONS = ("i16",)  # LiteRT's 16x8 kernels require a zero point of 0
 
 
@@ -73,12 +73,19 @@ def round_half_away(x, xp=np):
     return xp.sign(x) * xp.floor(xp.abs(x) + 0.5)
 
 
+# litert-converter 0.5.0 leaves i4 QDQ pairs unconverted (a float BATCH_MATMUL and no export), so
+# int4 weights reach it as i8 storage limited to [-7, 7], a range nothing else uses;
+# `litert.retype_int4_weights` makes those constants i4 after conversion (export packs them).
+CONVERTER_STORAGE = {"i4": "i8"}
+
+
 def quantized_type(dtype: str, scale, zero_point=0, axis: int | None = None, narrow: bool = False) -> str:
-    """`!quant.uniform` element type text; per-axis when `axis` is given (then scale is a vector)."""
-    storage = dtype
+    """`!quant.uniform` element type text as the converter takes it (see CONVERTER_STORAGE);
+    per-axis when `axis` is given (then scale is a vector)."""
+    storage = CONVERTER_STORAGE.get(dtype, dtype)
     if narrow:
         lo, hi = NARROW_RANGE[dtype]
-        storage = f"{dtype}<{lo}:{hi}>"
+        storage = f"{storage}<{lo}:{hi}>"
     if axis is None:
         return f"!quant.uniform<{storage}:f32, {float(scale)!r}:{int(zero_point)}>"
     params = ",".join(f"{float(s)!r}" for s in np.asarray(scale, np.float32))

@@ -17,7 +17,8 @@ class QuantizationRule:
       op matches if either does, so `op_path=r"_linear\\.py"` picks the ops written in `_linear.py`;
     - `param_path` in the pytree path of a contraction's weight (e.g. `['enc']['kernel']`).
 
-    `weight_qtype` quantizes the weights of a matched op, `act_qtype` its output: `"int8"` or
+    `weight_qtype` (`"int8"`, or `"int4"` for dense layers) quantizes the weights of a matched
+    op, `act_qtype` its output: `"int8"` or
     `"int16"` with calibrated static scales, `"dynamic"` by LiteRT at run time (dynamic range:
     hybrid kernels on int8 weights), None float (weight-only). `per_channel_weights=False` gives
     each weight one symmetric scale (Qwix's `disable_per_channel_weights`). Under weight-only and
@@ -43,6 +44,9 @@ class QuantizationRule:
             if qtype is not None and qtype not in allowed:
                 raise InputError(f"QuantizationRule.{field}={qtype!r} is not supported; use one of "
                                  f"{sorted(allowed)} or None (float)")
+        if self.weight_qtype == "int4" and self.act_qtype == "int16":
+            raise InputError("QuantizationRule(weight_qtype='int4', act_qtype='int16'): LiteRT's 16x8 kernels take "
+                             "int8 weights only")
         if self.act_qtype == "dynamic" and self.weight_qtype is None:
             raise InputError("QuantizationRule(act_qtype='dynamic') quantizes activations at run time for the "
                              "hybrid kernels of quantized weights; it needs a weight_qtype")

@@ -98,6 +98,13 @@ class MarkSitesPass(ModulePass):
                 else:
                     self.warn(unit.primary.location, message + "; it stays float")
                 continue
+            if rule.weight_qtype == "int4" and unit.weight is not None and unit.spec.name != "dense":
+                message = f"'{unit.primary.name}' ({unit.spec.litert_op}) has no int4 weights in shloq: only dense layers do"
+                if self.strict:
+                    unit.primary.location.emit_error(message)
+                    continue
+                self.warn(unit.primary.location, message + "; its weights are int8")
+                rule = dataclasses.replace(rule, weight_qtype="int8")
             for other in plan.add(unit, rule):
                 unit.primary.location.emit_error(
                     f"'{unit.primary.name}' gets {rule.act_qtype} activations but its input from "
@@ -170,13 +177,15 @@ class _SitePlan:
         quantized with the other activation type (a requantization boundary)."""
         dtype = activation_storage(rule.act_qtype)
         weight = unit.weight and (unit.weight.value, unit.weight.axis)
+        weight_dtype = storage_type(rule.weight_qtype) if rule.weight_qtype else None
         if dtype is None and unit.spec.name == "gather":
-            # Per tensor: litert-converter 0.5.0 crashes (SIGSEGV) on a gather from a per-row table.
-            weight = (unit.statics[0], None)
-        if weight and rule.weight_qtype is not None:
+            # Per tensor: litert-converter 0.5.0 crashes (SIGSEGV) on a gather from a per-row
+            # table; int8 under int4 rules too, as LiteRT's GATHER has no int4 kernel.
+            weight, weight_dtype = (unit.statics[0], None), weight_dtype and "i8"
+        if weight and weight_dtype is not None:
             value, axis = weight
             per_channel = {"axis": axis} if rule.per_channel_weights and axis is not None else {}
-            key = self.new_key(kind="weight", dtype=storage_type(rule.weight_qtype), **per_channel, op=unit.spec.name)
+            key = self.new_key(kind="weight", dtype=weight_dtype, **per_channel, op=unit.spec.name)
             consumer = next(op for op in unit.ops if value in list(op.operands))
             self.weight_markers.append((value, key, consumer))
         if dtype is None:
