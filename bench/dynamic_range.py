@@ -31,7 +31,10 @@ R = shloq.QuantizationRule
 VARIANTS = {
     "dynamic": [R(act_qtype="dynamic")],
     "dynamic_per_tensor": [R(act_qtype="dynamic", per_channel_weights=False)],
+    "dynamic_int4": [R(act_qtype="dynamic", weight_qtype="int4")],
+    "dynamic_float_table": [R(op_path="_take/gather", weight_qtype=None, act_qtype=None), R(act_qtype="dynamic")],
 }
+DEFAULT_VARIANTS = ["dynamic", "dynamic_per_tensor", "dynamic_int4"]
 TARGETS = {"mean_cosine": 0.995, "size_ratio": 0.27, "latency_ratio_amx": 0.22}
 WARMUP = 3
 
@@ -82,7 +85,7 @@ def weight_dtypes(model) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--invocations", type=int, default=30)
-    parser.add_argument("--variant", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--variant", nargs="*", default=DEFAULT_VARIANTS, choices=list(VARIANTS))
     parser.add_argument("--out", default=str(HERE / "results" / "dynamic_range.json"))
     args = parser.parse_args()
     machine = cpu()

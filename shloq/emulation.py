@@ -98,16 +98,16 @@ class Emulator:
 
     def __init__(self, tflite_bytes: bytes):
         self.graph = tflite.read(tflite_bytes)
-        missing = sorted({op.name for op in self.graph.ops if kernels.kernel(op.name) is None})
-        if missing:
-            raise UnsupportedOpError([(name, "the .tflite") for name in missing],
-                                     ["emulate has no kernel for this LiteRT op"] * len(missing))
         hybrid = [op for op in self.graph.ops if is_hybrid(op)]
         if hybrid:
             raise InputError(f"emulate computes LiteRT's integer kernels, and {len(hybrid)} op(s) of this model run "
                              f"hybrid ones (float input, quantized weights: a dynamic-range model), which quantize "
                              f"their input as they run and compute in float, the first a {hybrid[0].name} on "
                              f"'{hybrid[0].outputs[0].name}': run the model with model(x)")
+        missing = sorted({op.name for op in self.graph.ops if kernels.kernel(op.name) is None})
+        if missing:
+            raise UnsupportedOpError([(name, "the .tflite") for name in missing],
+                                     ["emulate has no kernel for this LiteRT op"] * len(missing))
         self._outputs = jax.jit(lambda *xs: self._run(xs, every_tensor=False))
         self._tensors = jax.jit(lambda *xs: self._run(xs, every_tensor=True))
 
@@ -152,10 +152,11 @@ class Emulator:
 
 
 def is_hybrid(op: tflite.Op) -> bool:
-    """A float activation against quantized constant weights (dynamic range)."""
-    x, *rest = [t for t in op.inputs if t is not None] or [None]
-    return x is not None and not x.quantized and x.data is None and any(t.quantized and t.data is not None
-                                                                        for t in rest)
+    """A contraction of a float activation with quantized constant weights (dynamic range)."""
+    if op.name not in ("FULLY_CONNECTED", "BATCH_MATMUL", "CONV_2D", "DEPTHWISE_CONV_2D"):
+        return False
+    x, w = op.inputs[:2]
+    return x.dtype == np.float32 and w.quantized and w.data is not None
 
 
 def _constant(t: tflite.Tensor):

@@ -42,6 +42,7 @@ def to_tflite(module_text: str, input_names: list[str], dynamic_range: bool = Fa
             with native_logs_filtered():
                 converter_api_ext.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)
                 retype_int4_weights(module)
+                dequantize_hybrid_inputs(module)
                 return bytes(converter_api_ext.export_flatbuffer_to_bytes(module.operation))
         except Exception as err:  # the converter raises plain RuntimeError/MLIRError
             details = "\n".join(f"  {mlir.describe(loc)}: {msg}" for sev, loc, msg in diagnostics if sev == "error")
@@ -65,6 +66,42 @@ def retype_int4_weights(module) -> None:
                                       attributes={"qtype": ir.TypeAttr.get(qtype), "value": value})
         op.results[0].replace_all_uses_with(retyped.results[0])
         op.erase()
+
+
+def dequantize_hybrid_inputs(module) -> None:
+    """In dynamic-range mode the converter folds the DEQUANTIZE of an int8 activation (the output
+    of a static op) into the hybrid dense that reads it, leaving a FULLY_CONNECTED with an int8
+    input (and an int32 bias) and a float output, which LiteRT refuses at prepare; the DEQUANTIZE
+    goes back in, and the bias becomes the float constant its integers stand for."""
+    for op in list(mlir.walk(module.operation)):
+        if op.name not in ("tfl.fully_connected", "tfl.batch_matmul"):
+            continue
+        x, out = ir.RankedTensorType(op.operands[0].type), ir.RankedTensorType(op.results[0].type)
+        if str(out.element_type) != "f32" or "quant.uniform" not in str(x.element_type):
+            continue
+        real = ir.RankedTensorType.get(x.shape, ir.F32Type.get())
+        dequantized = ir.Operation.create("tfl.dequantize", results=[real], operands=[op.operands[0]], loc=op.location,
+                                          ip=ir.InsertionPoint(op))
+        op.operands[0] = dequantized.results[0]
+        bias = op.operands[2] if len(op.operands) > 2 else None
+        producer = mlir.producer(bias) if bias is not None else None
+        if producer is not None and producer.name == "tfl.pseudo_qconst":
+            real_bias = _real_constant(producer)
+            op.operands[2] = ir.Operation.create("arith.constant", results=[real_bias.type], loc=producer.location,
+                                                 attributes={"value": real_bias}, ip=ir.InsertionPoint(op)).results[0]
+
+
+_QUANTIZED = re.compile(r"!quant\.uniform<[^:]+:f32(?::(\d+))?, (\{[^}]*\}|[-+.\deE]+)(?::(-?\d+))?>")
+
+
+def _real_constant(qconst):
+    """The float values a `tfl.pseudo_qconst` stands for: (stored integer - zero point) x scale."""
+    axis, scales, zero_point = _QUANTIZED.search(str(qconst.results[0].type)).groups()
+    ints = np.asarray(ir.DenseIntElementsAttr(qconst.attributes["value"])).astype(np.float64) - int(zero_point or 0)
+    scale = np.array([float(v) for v in scales.strip("{}").split(",")])
+    if axis is not None:
+        scale = scale.reshape([-1 if d == int(axis) else 1 for d in range(ints.ndim)])
+    return mlir.dense_attr((ints * scale).astype(np.float32))
 
 
 def interpreter(tflite: bytes, xnnpack: bool = False, preserve_all_tensors: bool = False):

@@ -178,10 +178,8 @@ class _SitePlan:
         dtype = activation_storage(rule.act_qtype)
         weight = unit.weight and (unit.weight.value, unit.weight.axis)
         weight_dtype = storage_type(rule.weight_qtype) if rule.weight_qtype else None
-        if dtype is None and unit.spec.name == "gather":
-            # Per tensor: litert-converter 0.5.0 crashes (SIGSEGV) on a gather from a per-row
-            # table; int8 under int4 rules too, as LiteRT's GATHER has no int4 kernel.
-            weight, weight_dtype = (unit.statics[0], None), weight_dtype and "i8"
+        if dtype is None and unit.spec.name == "gather":  # rows as a dense's output channels
+            weight, weight_dtype = (unit.statics[0], 0), weight_dtype and "i8"  # int8 under int4 rules too
         if weight and weight_dtype is not None:
             value, axis = weight
             per_channel = {"axis": axis} if rule.per_channel_weights and axis is not None else {}
