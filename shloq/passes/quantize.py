@@ -99,7 +99,10 @@ def _integer_table(marker, qparams) -> None:
                                  loc=loc, ip=ip)
     gather.results[0].replace_all_uses_with(scaled.results[0])
     gather.erase()
+    float_table = mlir.producer(marker.operands[0])
     marker.erase()
+    if float_table is not None and not mlir.users(float_table.results[0]):
+        float_table.erase()
 
 
 def _gather_like(gather, table, shape, element, ip, slice_sizes=None):
