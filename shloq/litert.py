@@ -8,7 +8,7 @@ from litert_converter.mlir import ir, passmanager
 from litert_converter.mlir._mlir_libs import converter_api_ext
 
 from shloq import mlir
-from shloq.errors import ConversionError
+from shloq.errors import ConversionError, ShloqError
 from shloq.qscheme import round_half_away
 from shloq.quiet import native_logs_filtered
 
@@ -24,10 +24,14 @@ def signature_input_names(names: list[str]) -> list[str]:
 
 
 def to_tflite(module_text: str, input_names: list[str], dynamic_range: bool = False) -> bytes:
-    """Converts quantized StableHLO text (QDQ form) to a full-integer LiteRT flatbuffer. With
-    `dynamic_range`, ops reading a dequantized int8 weight and float activations get LiteRT's
+    """Converts quantized StableHLO text (QDQ form) to a full-integer LiteRT flatbuffer; the
+    post-conversion passes (`shloq.passes.tfl.POST_CONVERSION`) fix the TFL module before export.
+    With `dynamic_range`, ops reading a dequantized int8 weight and float activations get LiteRT's
     hybrid kernels (the converter's DYNAMIC mode, which takes them only outside strict QDQ mode);
     static QDQ pairs still give integer kernels."""
+    from shloq.passes import run_pipeline
+    from shloq.passes.tfl import POST_CONVERSION
+
     module = mlir.parse_module(module_text, "<quantized module>")
     func = mlir.main_func(module)
     n_outputs = len(ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value).results)
@@ -41,67 +45,14 @@ def to_tflite(module_text: str, input_names: list[str], dynamic_range: bool = Fa
         try:
             with native_logs_filtered():
                 converter_api_ext.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)
-                retype_int4_weights(module)
-                dequantize_hybrid_inputs(module)
+                if POST_CONVERSION:
+                    run_pipeline(module, ",".join(POST_CONVERSION))
                 return bytes(converter_api_ext.export_flatbuffer_to_bytes(module.operation))
+        except ShloqError:  # a post-conversion pass's own error, with its diagnostics
+            raise
         except Exception as err:  # the converter raises plain RuntimeError/MLIRError
             details = "\n".join(f"  {mlir.describe(loc)}: {msg}" for sev, loc, msg in diagnostics if sev == "error")
             raise ConversionError(f"the LiteRT converter failed: {err}\n{details}") from None
-
-
-INT4_CONVERTER_STORAGE = "i8<-7:7>"  # see qscheme.CONVERTER_STORAGE
-
-
-def retype_int4_weights(module) -> None:
-    """Gives the int4 weight constants (i8 in [-7, 7] for the converter) their i4 type, after
-    conversion and before export, which packs two to a byte; LiteRT's FULLY_CONNECTED unpacks them
-    (int8 x int4) or runs its 4-bit hybrid kernel (float x int4)."""
-    for op in list(mlir.walk(module.operation)):
-        if op.name != "tfl.pseudo_qconst" or INT4_CONVERTER_STORAGE not in str(op.results[0].type):
-            continue
-        qtype = ir.Type.parse(str(op.results[0].type).replace(INT4_CONVERTER_STORAGE, "i4<-7:7>"))
-        values = np.asarray(ir.DenseIntElementsAttr(op.attributes["value"]))
-        value = ir.DenseElementsAttr.get(values, type=ir.IntegerType.get_signless(4))
-        retyped = ir.Operation.create("tfl.pseudo_qconst", results=[qtype], loc=op.location, ip=ir.InsertionPoint(op),
-                                      attributes={"qtype": ir.TypeAttr.get(qtype), "value": value})
-        op.results[0].replace_all_uses_with(retyped.results[0])
-        op.erase()
-
-
-def dequantize_hybrid_inputs(module) -> None:
-    """In dynamic-range mode the converter folds the DEQUANTIZE of an int8 activation (the output
-    of a static op) into the hybrid dense that reads it, leaving a FULLY_CONNECTED with an int8
-    input (and an int32 bias) and a float output, which LiteRT refuses at prepare; the DEQUANTIZE
-    goes back in, and the bias becomes the float constant its integers stand for."""
-    for op in list(mlir.walk(module.operation)):
-        if op.name not in ("tfl.fully_connected", "tfl.batch_matmul"):
-            continue
-        x, out = ir.RankedTensorType(op.operands[0].type), ir.RankedTensorType(op.results[0].type)
-        if str(out.element_type) != "f32" or "quant.uniform" not in str(x.element_type):
-            continue
-        real = ir.RankedTensorType.get(x.shape, ir.F32Type.get())
-        dequantized = ir.Operation.create("tfl.dequantize", results=[real], operands=[op.operands[0]], loc=op.location,
-                                          ip=ir.InsertionPoint(op))
-        op.operands[0] = dequantized.results[0]
-        bias = op.operands[2] if len(op.operands) > 2 else None
-        producer = mlir.producer(bias) if bias is not None else None
-        if producer is not None and producer.name == "tfl.pseudo_qconst":
-            real_bias = _real_constant(producer)
-            op.operands[2] = ir.Operation.create("arith.constant", results=[real_bias.type], loc=producer.location,
-                                                 attributes={"value": real_bias}, ip=ir.InsertionPoint(op)).results[0]
-
-
-_QUANTIZED = re.compile(r"!quant\.uniform<[^:]+:f32(?::(\d+))?, (\{[^}]*\}|[-+.\deE]+)(?::(-?\d+))?>")
-
-
-def _real_constant(qconst):
-    """The float values a `tfl.pseudo_qconst` stands for: (stored integer - zero point) x scale."""
-    axis, scales, zero_point = _QUANTIZED.search(str(qconst.results[0].type)).groups()
-    ints = np.asarray(ir.DenseIntElementsAttr(qconst.attributes["value"])).astype(np.float64) - int(zero_point or 0)
-    scale = np.array([float(v) for v in scales.strip("{}").split(",")])
-    if axis is not None:
-        scale = scale.reshape([-1 if d == int(axis) else 1 for d in range(ints.ndim)])
-    return mlir.dense_attr((ints * scale).astype(np.float32))
 
 
 def interpreter(tflite: bytes, xnnpack: bool = False, preserve_all_tensors: bool = False):
