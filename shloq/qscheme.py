@@ -75,7 +75,7 @@ def round_half_away(x, xp=np):
 
 # litert-converter 0.5.0 leaves i4 QDQ pairs unconverted (a float BATCH_MATMUL and no export), so
 # int4 weights reach it as i8 storage limited to [-7, 7], a range nothing else uses;
-# the post-conversion pass shloq-int4-weights makes those constants i4 (export packs them).
+# the post-conversion pass shloq-tfl-int4-weights makes those constants i4 (export packs them).
 CONVERTER_STORAGE = {"i4": "i8"}
 
 

@@ -15,7 +15,7 @@ from typing import ClassVar
 from shloq.passes import ModulePass
 
 # The post-conversion passes `to_tflite` runs, in order (registered names).
-POST_CONVERSION: list[str] = ["shloq-int4-weights", "shloq-hybrid-inputs"]
+POST_CONVERSION: list[str] = ["shloq-tfl-int4-weights", "shloq-tfl-hybrid-inputs"]
 
 
 class TFLPass(ModulePass):

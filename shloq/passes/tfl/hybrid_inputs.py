@@ -1,4 +1,4 @@
-"""shloq-hybrid-inputs (post-conversion): a hybrid dense reads a float input.
+"""shloq-tfl-hybrid-inputs (post-conversion): a hybrid dense reads a float input.
 
 In dynamic-range mode the converter folds the DEQUANTIZE of an int8 activation (the output of a
 static op) into the hybrid dense that reads it, leaving a FULLY_CONNECTED with an int8 input (and
@@ -23,7 +23,7 @@ _QUANTIZED = re.compile(r"!quant\.uniform<[^:]+:f32(?::(\d+))?, (\{[^}]*\}|[-+.\
 @register
 @dataclasses.dataclass
 class HybridInputsPass(TFLPass):
-    name = "shloq-hybrid-inputs"
+    name = "shloq-tfl-hybrid-inputs"
     summary = "Dequantize the int8 input (and int32 bias) of a dense with a float output, as LiteRT's hybrid kernel takes."
 
     def run(self, module):

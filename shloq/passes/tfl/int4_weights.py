@@ -1,4 +1,4 @@
-"""shloq-int4-weights (post-conversion): int4 weight constants get their i4 type.
+"""shloq-tfl-int4-weights (post-conversion): int4 weight constants get their i4 type.
 
 litert-converter 0.5.0 leaves i4 QDQ pairs unconverted (a float BATCH_MATMUL, then no export), so
 shloq-quantize hands int4 weights over as i8 storage limited to [-7, 7], a range nothing else
@@ -22,7 +22,7 @@ CONVERTER_STORAGE = "i8<-7:7>"
 @register
 @dataclasses.dataclass
 class Int4WeightsPass(TFLPass):
-    name = "shloq-int4-weights"
+    name = "shloq-tfl-int4-weights"
     summary = "Retype the i8 [-7, 7] weight constants the converter was given for int4 weights to i4."
 
     def run(self, module):

@@ -1,6 +1,6 @@
 // After conversion, the weight constants handed to the converter as i8 in [-7, 7] (int4 weights) become i4, same
 // values and scales; an int8 weight (i8<-127:127>) is left alone.
-// RUN: shloq-opt -p shloq-int4-weights %s | FileCheck %s
+// RUN: shloq-opt -p shloq-tfl-int4-weights %s | FileCheck %s
 
 // CHECK-LABEL: func.func @main
 // CHECK: %[[W:.*]] = "tfl.pseudo_qconst"() <{qtype = tensor<3x4x!quant.uniform<i4<-7:7>:f32:0, {0.17386667430400848,0.12627746164798737,0.093831367790699005}>>, value = dense<{{\[}}[1, 1, 7, -7], [-1, -4, 7, -5], [7, 4, -7, 0]]> : tensor<3x4xi4>}>

@@ -2,7 +2,7 @@
 // int8 input, an int32 bias and a float output, which LiteRT refuses at prepare. The pass dequantizes the input and
 // gives the bias as floats (31153 x 4.386e-5 = 1.3665, -29048 x 2.290e-5 = -0.6652); the static dense and its int32
 // bias are left alone.
-// RUN: shloq-opt -p shloq-hybrid-inputs %s | FileCheck %s
+// RUN: shloq-opt -p shloq-tfl-hybrid-inputs %s | FileCheck %s
 
 // CHECK-LABEL: func.func @main
 // CHECK: %[[B1:.*]] = "tfl.pseudo_qconst"() <{qtype = tensor<3x!quant.uniform<i32:f32:0
