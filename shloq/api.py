@@ -31,6 +31,7 @@ from shloq.passes.mark_sites import MarkSitesPass, refusal
 from shloq.passes.quantize import QuantizePass
 from shloq.passes.quantize_constants import QuantizeConstantsPass
 from shloq.passes.recognize import RecognizePass
+from shloq.qscheme import DYNAMIC
 from shloq.rules import QuantizationRule
 
 
@@ -222,7 +223,17 @@ def _check_rules(rules):
         rules = []
     if not rules or not all(isinstance(r, QuantizationRule) for r in rules):
         raise InputError(f"rules must be a shloq.QuantizationRule or a non-empty list of them, got {rules!r}")
+    weight_only = next((r for r in rules if r.act_qtype is None and r.weight_qtype is not None), None)
+    if dynamic_range(rules) and weight_only is not None:
+        raise InputError(f"{weight_only} is weight-only (act_qtype=None) and another rule is act_qtype='dynamic': "
+                         f"LiteRT's converter gives every op on int8 weights of a dynamic-range model a hybrid "
+                         f"kernel, so one model cannot have both; use 'dynamic' or weight_qtype=None there")
     return rules
+
+
+def dynamic_range(rules) -> bool:
+    """Whether the model is converted in dynamic-range mode: a rule quantizes activations at run time."""
+    return any(r.act_qtype == DYNAMIC for r in rules)
 
 
 def site_fingerprint(module) -> str:
@@ -310,10 +321,12 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
         ranges = clip_mask_ranges(module, stats.sites)
         params_by_site = site_params(module, ranges)
         steps = output_steps(module, params_by_site)
+        hybrid = dynamic_range(rules)
+        # The converter's DYNAMIC mode was not checked with pre-quantized kernels: it quantizes them itself.
         _warn(run_pipeline(module, [QuantizePass(ranges=ranges)] + ([IntegerIOPass()] if integer_io else [])
-                           + [QuantizeConstantsPass()]))
+                           + ([] if hybrid else [QuantizeConstantsPass()])))
         quantized = module.operation.clone()  # the converter consumes `module`; constants are shared, not copied
-    tflite = litert.to_tflite(module, [name for name, _, _ in source.inputs])
+    tflite = litert.to_tflite(module, [name for name, _, _ in source.inputs], hybrid)
     converted = LiteRTModel(tflite, quantized, source, steps, ConversionRecipe(rules, params, strict, ranges))
     if check and stats.sample is not None and stats.sample_outputs:
         check_conversion(converted, stats.sample, stats.sample_outputs)
