@@ -64,9 +64,8 @@ class Unit:
 
 
 SPECS = {s.name: s for s in [
-    # 16x8 convs need an int64 bias; the converter emits int32, which LiteRT refuses (depthwise)
-    # or runs wrongly (CONV_2D: channels off by 20 on a 3x3 test), so convs are int8 only.
-    OpSpec("conv", Category.CONTRACTION, "CONV_2D / DEPTHWISE_CONV_2D", dtypes=("i8",)),
+    # 16x8 convs: the converter's int32 bias becomes the int64 one LiteRT reads (shloq-tfl-conv-bias)
+    OpSpec("conv", Category.CONTRACTION, "CONV_2D / DEPTHWISE_CONV_2D"),
     OpSpec("dense", Category.CONTRACTION, "FULLY_CONNECTED / BATCH_MATMUL"),
     OpSpec("add", Category.INDEPENDENT, "ADD"),
     OpSpec("subtract", Category.INDEPENDENT, "SUB"),

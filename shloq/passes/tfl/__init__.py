@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
+from litert_converter.mlir import ir
+
 from shloq.passes import ModulePass
 
 # The post-conversion passes `to_tflite` runs, in order (registered names).
-POST_CONVERSION: list[str] = []
+POST_CONVERSION: list[str] = ["shloq-tfl-conv-bias"]
 
 
 class TFLPass(ModulePass):
@@ -23,5 +26,20 @@ class TFLPass(ModulePass):
     verifies: ClassVar[bool] = False
 
 
+def is_int16(type_) -> bool:
+    """A tensor of int16-stored quantized elements."""
+    return "quant.uniform<i16" in str(ir.RankedTensorType(type_).element_type)
+
+
+def stored_integers(const) -> np.ndarray:
+    """The stored integers of a `tfl.pseudo_qconst` (or `tfl.pseudo_const`), in its shape."""
+    dense = ir.DenseElementsAttr(const.attributes["value"])
+    shape = tuple(ir.RankedTensorType(dense.type).shape)
+    if dense.is_splat:
+        return np.full(shape, ir.IntegerAttr(dense.get_splat_value()).value)
+    return np.asarray(dense).reshape(shape)
+
+
 def load_all():
     """Imports (so registers) every post-conversion pass."""
+    from shloq.passes.tfl import conv_bias  # noqa: F401
