@@ -15,15 +15,29 @@ from typing import ClassVar
 import numpy as np
 from litert_converter.mlir import ir
 
+from shloq import mlir
 from shloq.passes import ModulePass
 
 # The post-conversion passes `to_tflite` runs, in order (registered names).
-POST_CONVERSION: list[str] = ["shloq-tfl-conv-bias"]
+POST_CONVERSION: list[str] = ["shloq-tfl-conv-bias", "shloq-tfl-retype"]
 
 
 class TFLPass(ModulePass):
     """A pass over the TFL-dialect module the converter made."""
     verifies: ClassVar[bool] = False
+
+
+def uniform_params(type_) -> tuple[str, float, int] | None:
+    """(storage, scale, zero point) of a per-tensor `!quant.uniform` tensor type, else None."""
+    try:
+        text = str(ir.RankedTensorType(type_).element_type)
+    except ValueError:  # none, an unranked tensor
+        return None
+    if not text.startswith("!quant.uniform<") or ":f32, " not in text:
+        return None
+    storage, rest = text[len("!quant.uniform<"):].split(":f32, ")
+    scale, _, zero_point = rest.rstrip(">").partition(":")
+    return storage, float(scale), int(zero_point or 0)
 
 
 def is_int16(type_) -> bool:
@@ -34,12 +48,13 @@ def is_int16(type_) -> bool:
 def stored_integers(const) -> np.ndarray:
     """The stored integers of a `tfl.pseudo_qconst` (or `tfl.pseudo_const`), in its shape."""
     dense = ir.DenseElementsAttr(const.attributes["value"])
-    shape = tuple(ir.RankedTensorType(dense.type).shape)
+    type_ = ir.RankedTensorType(dense.type)
+    dtype = mlir.element_dtype(type_.element_type)
     if dense.is_splat:
-        return np.full(shape, ir.IntegerAttr(dense.get_splat_value()).value)
-    return np.asarray(dense).reshape(shape)
+        return np.full(tuple(type_.shape), ir.IntegerAttr(dense.get_splat_value()).value, dtype)
+    return np.asarray(dense, dtype).reshape(tuple(type_.shape))
 
 
 def load_all():
     """Imports (so registers) every post-conversion pass."""
-    from shloq.passes.tfl import conv_bias  # noqa: F401
+    from shloq.passes.tfl import conv_bias, retype  # noqa: F401
