@@ -106,9 +106,9 @@ SPECS = {s.name: s for s in [
     OpSpec("resize_bilinear", Category.SHARED, "RESIZE_BILINEAR"),
     OpSpec("select", Category.SHARED_ALL, "SELECT_V2"),
     OpSpec("pad", Category.SHARED, "PADV2", int16_by_retype=True),
-    OpSpec("gather", Category.SHARED, "GATHER_ND", dtypes=("i8",)),
+    OpSpec("gather", Category.SHARED, "GATHER_ND", int16_by_retype=True),
     # shloq-integer-tables: a float function of an integer tensor (mask bias, token count), looked up
-    OpSpec("table", Category.SHARED, "GATHER", dtypes=("i8",)),
+    OpSpec("table", Category.SHARED, "GATHER", int16_by_retype=True),
 ]}
 
 @dataclasses.dataclass(frozen=True)
@@ -633,10 +633,12 @@ MATCHERS = [_match_softmax, _match_contraction, _match_mean, _with_fused_relu(_m
 
 
 def single_op_spec(op) -> OpSpec | None:
-    """The spec of an op that is a unit by itself (a composite, concatenate, pad), else None."""
+    """The spec of an op that is a unit by itself (a composite, concatenate, pad, gather), else None."""
     if op.name == "stablehlo.composite":
         name = COMPOSITES.get(ir.StringAttr(op.attributes["name"]).value)
         return SPECS[name] if name else None
+    if op.name == "stablehlo.gather":
+        return SPECS["table" if TABLE_ATTRIBUTE in op.attributes else "gather"]
     return SPECS.get({"stablehlo.concatenate": "concatenate", "stablehlo.pad": "pad"}.get(op.name, ""))
 
 
