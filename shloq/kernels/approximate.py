@@ -1,8 +1,7 @@
 """Ops emulated by their float formula on the stored integers: dequantize, compute in float32,
 round half away from zero onto the output grid. LiteRT computes these with fixed-point code of
 its own (HARD_SWISH: reference_ops `HardSwish`'s 16-bit fixed point; DIV: reference_ops `Div`'s
-reciprocal; int16 LOGISTIC and TANH: interpolation in a table LiteRT ships as constants), which
-this does not reproduce: outputs are within a step or two of LiteRT's, not always the same integer (the README's exactness table gives the measured rates).
+reciprocal), which this does not reproduce: outputs are within a step or two of LiteRT's, not always the same integer (the README's exactness table gives the measured rates).
 
 RESIZE_BILINEAR, also here, is the exception: `resize_bilinear` is LiteRT's integer kernel, exact."""
 from __future__ import annotations
@@ -25,11 +24,6 @@ def _stored(op, y):
     ints = (jnp.sign(steps) * jnp.floor(jnp.abs(steps) + 0.5)).astype(jnp.int32) + zero_point_of(out)
     lo, hi = activation_range(op, out) if "fusedActivationFunction" in op.options else storage_range(out)
     return jnp.clip(ints, lo, hi)
-
-
-def float_formula(op, fn, *xs):
-    """`fn` of the inputs' real values, put on the output grid."""
-    return _stored(op, fn(*[_real(t, x) for t, x in zip(op.inputs, xs)]))
 
 
 def hard_swish(op, x):
