@@ -65,7 +65,9 @@ def _binary(op, x, y, subtract: bool):
                       + _arithmetic_shift(neon_rounding_doubling_high_mul(shift_left(y, left_shift), m2), s2))
 
     path = broadcast.loop(a.shape, b.shape)
-    if subtract or out.dtype != np.int8 or path.kind == "generic":
+    if out.dtype == np.int16 and not subtract and path.kind == "elementwise":  # AddElementwiseInt16
+        scaled = jnp.where(path.vector_mask(out.shape, 16), neon(x), scalar(x))
+    elif subtract or out.dtype != np.int8 or path.kind == "generic":
         scaled = scalar(x)
     elif path.kind == "scalar_broadcast":
         scaled = jnp.where(path.vector_mask(out.shape, 8), neon_scalar_broadcast(x), scalar(x))

@@ -31,11 +31,12 @@ def _tanh(x):
 
 
 def _gelu(x, approximate: bool):
-    """reference_ops `GeluTransform` / `GeluTransformApproximate` (gelu.h), in float."""
+    """reference_ops `GeluTransform` (0.5 x erfc(-x / sqrt 2), no cancellation for large negative x)
+    / `GeluTransformApproximate` (gelu.h), in float."""
     if approximate:
         inner = _f32(_f32(math.sqrt(2.0 / math.pi)) * (x + _f32(0.044715) * x * x * x))
         return _f32(0.5) * x * (_f32(1.0) + _f32(np.tanh(np.float64(inner))))
-    return _f32(0.5) * x * (_f32(1.0) + _f32(math.erf(float(np.float64(x) * np.float64(_f32(math.sqrt(0.5)))))))
+    return _f32(0.5) * x * _f32(math.erfc(float(x * _f32(-math.sqrt(0.5)))))
 
 
 def table(op, transform) -> np.ndarray:
