@@ -8,8 +8,9 @@ innermost run (the whole tensor for equal shapes), whose NEON loop (NEON_2_SSE o
 shift and rounds with `vqrdmulhq` (halves up) where the scalar code uses gemmlowp's
 `SaturatingRoundingDoublingHighMul` and `RoundingDivideByPOT` (halves away from zero); a run
 against one broadcast value goes to `AddScalarBroadcast` (8 a step: `vqrdmulhq`, then a
-truncating shift). Broadcasts of no five-fold form, SUB and int16 run the reference kernels'
-scalar formula."""
+truncating shift). int16 ADD of equal shapes runs `AddElementwiseInt16`, the same NEON loop on
+16 elements a step (measured on MiniLM: the scalar formula differs on a few elements). Broadcasts
+of no five-fold form, SUB and broadcasting int16 ADD run the reference kernels' scalar formula."""
 from __future__ import annotations
 
 import jax.numpy as jnp
