@@ -23,6 +23,8 @@ from shloq.passes.canonicalize_dots import CanonicalizeDotsPass
 from shloq.passes.fold_affine import FoldAffinePass
 from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.inline import InlinePass
+from shloq.passes.int16_broadcast_add import Int16BroadcastAddPass
+from shloq.passes.int16_scaffold import Int16ScaffoldPass
 from shloq.passes.instrument import InstrumentPass
 from shloq.passes.integer_io import IntegerIOPass
 from shloq.passes.integer_tables import IntegerTablesPass
@@ -323,8 +325,8 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
         steps = output_steps(module, params_by_site)
         hybrid = dynamic_range(rules)
         # The converter's DYNAMIC mode was not checked with pre-quantized kernels: it quantizes them itself.
-        _warn(run_pipeline(module, [QuantizePass(ranges=ranges)] + ([IntegerIOPass()] if integer_io else [])
-                           + ([] if hybrid else [QuantizeConstantsPass()])))
+        _warn(run_pipeline(module, [QuantizePass(ranges=ranges), Int16BroadcastAddPass(), Int16ScaffoldPass()]
+                           + ([IntegerIOPass()] if integer_io else []) + ([] if hybrid else [QuantizeConstantsPass()])))
         quantized = module.operation.clone()  # the converter consumes `module`; constants are shared, not copied
     tflite = litert.to_tflite(module, [name for name, _, _ in source.inputs], hybrid)
     converted = LiteRTModel(tflite, quantized, source, steps, ConversionRecipe(rules, params, strict, ranges))
