@@ -15,7 +15,7 @@ from typing import ClassVar
 from shloq.passes import ModulePass
 
 # The post-conversion passes `to_tflite` runs, in order (registered names).
-POST_CONVERSION: list[str] = []
+POST_CONVERSION: list[str] = ["shloq-tfl-restore-requantizes"]
 
 
 class TFLPass(ModulePass):
@@ -25,3 +25,4 @@ class TFLPass(ModulePass):
 
 def load_all():
     """Imports (so registers) every post-conversion pass."""
+    from shloq.passes.tfl import restore_requantizes  # noqa: F401
