@@ -36,6 +36,9 @@ class OpSpec:
     litert_op: str
     fixed_qparams: dict | None = None  # dtype -> (scale, zero point), for Category.FIXED
     dtypes: tuple = ("i8", "i16")      # activation types LiteRT has a kernel (and the converter a pattern) for
+    # The converter's TFL op verifies that input and output element types agree, so a requantize
+    # to the other activation type folded into it fails conversion (litert-converter 0.5.0).
+    same_io_type: bool = False
 
 
 @dataclasses.dataclass
@@ -88,14 +91,14 @@ SPECS = {s.name: s for s in [
     OpSpec("batch_matmul", Category.INDEPENDENT, "BATCH_MATMUL"),
     OpSpec("sum", Category.INDEPENDENT, "SUM"),
     OpSpec("reduce_max", Category.SHARED, "REDUCE_MAX"),
-    OpSpec("exp", Category.INDEPENDENT, "EXP"),
-    OpSpec("rsqrt", Category.INDEPENDENT, "RSQRT"),
-    OpSpec("sqrt", Category.INDEPENDENT, "SQRT"),
+    OpSpec("exp", Category.INDEPENDENT, "EXP", same_io_type=True),
+    OpSpec("rsqrt", Category.INDEPENDENT, "RSQRT", same_io_type=True),
+    OpSpec("sqrt", Category.INDEPENDENT, "SQRT", same_io_type=True),
     OpSpec("abs", Category.INDEPENDENT, "ABS"),
     OpSpec("tanh", Category.FIXED, "TANH", {"i8": (1.0 / 128.0, 0), "i16": (1.0 / 32768.0, 0)}),
     OpSpec("logistic", Category.FIXED, "LOGISTIC", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}),
-    OpSpec("gelu", Category.INDEPENDENT, "GELU", dtypes=("i8",)),
-    OpSpec("hard_swish", Category.INDEPENDENT, "HARD_SWISH", dtypes=("i8",)),
+    OpSpec("gelu", Category.INDEPENDENT, "GELU", dtypes=("i8",), same_io_type=True),
+    OpSpec("hard_swish", Category.INDEPENDENT, "HARD_SWISH", dtypes=("i8",), same_io_type=True),
     OpSpec("resize_nearest", Category.SHARED, "RESIZE_NEAREST_NEIGHBOR"),
     OpSpec("resize_bilinear", Category.SHARED, "RESIZE_BILINEAR"),
     OpSpec("select", Category.SHARED_ALL, "SELECT_V2"),
