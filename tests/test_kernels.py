@@ -24,7 +24,7 @@ from shloq import kernels, litert, tflite
 from shloq.emulation import _constant
 
 # Float-formula kernels (shloq.kernels.approximate), with the most steps they may differ by.
-APPROXIMATE = {"HARD_SWISH": 1, "RSQRT/int16": 1, "DIV": 1, "LOGISTIC/int16": 2, "TANH/int16": 2}
+APPROXIMATE = {"HARD_SWISH": 1, "DIV": 1}
 EXAMPLES = int(os.environ.get("SHLOQ_KERNEL_EXAMPLES", "1"))
 
 
@@ -199,8 +199,8 @@ def test_lookup_tables_and_softmax(rows, n, seed):
 @settings_
 @given(rows=st.integers(1, 5), k=st.integers(2, 30), n=st.integers(2, 30), seed=st.integers(0, 2 ** 16))
 def test_int16(rows, k, n, seed):
-    """16x8: FULLY_CONNECTED, BATCH_MATMUL, SOFTMAX, ADD, SUB, MUL, QUANTIZE, reshapes exact;
-    LOGISTIC and TANH are float formulas (within two steps of 1/32768)."""
+    """16x8: FULLY_CONNECTED, BATCH_MATMUL, SOFTMAX, ADD, SUB, MUL, QUANTIZE, reshapes, LOGISTIC and
+    TANH (LiteRT's sigmoid table) exact."""
     rng = np.random.default_rng(seed)
     params = {"w": _normal(rng, k, n), "b": _normal(rng, n, scale=0.1)}
 
@@ -211,6 +211,42 @@ def test_int16(rows, k, n, seed):
         return jax.nn.softmax(s, axis=-1) * a[:, :, None] - h[:, None, :], a + h
 
     check(f, params, (rows, k), seed, act_qtype="int16")
+
+
+@settings_
+@given(rows=st.integers(1, 6), n=st.integers(2, 70), seed=st.integers(0, 2 ** 16))
+def test_int16_tables(rows, n, seed):
+    """16x8 GELU (erfc and tanh forms), EXP and RSQRT: `LUTPopulate<int16_t>`'s interpolated tables;
+    MEAN, broadcasting SUB (an add of a constant and of a broadcast sum), MUL by a constant."""
+    rng = np.random.default_rng(seed)
+    params = {"c": _normal(rng, n)}
+
+    def f(p, x):
+        var = jnp.mean(x * x, axis=-1, keepdims=True)
+        return (jax.nn.gelu(x, approximate=False), jax.nn.gelu(x * 2, approximate=True), jnp.exp(x * 0.3),
+                jax.lax.rsqrt(var + 0.1), x + p["c"] + var)
+
+    found = check(f, params, (rows, n), seed, act_qtype="int16")
+    assert {"GELU/int16", "EXP/int16", "RSQRT/int16", "MEAN/int16", "SUB/int16"} <= {name for name, _, _ in found}
+
+
+@settings_
+@given(size=st.integers(4, 9), channels=st.integers(1, 12), seed=st.integers(0, 2 ** 16))
+def test_int16_convs_and_shapes(size, channels, seed):
+    """16x8 CONV_2D and DEPTHWISE_CONV_2D (int64 biases), CONCATENATION and PADV2 (retyped from the
+    converter's int8; GATHER_ND: tests/test_int16.py)."""
+    rng = np.random.default_rng(seed)
+    params = {"w": _normal(rng, 3, 3, 3, channels), "b": _normal(rng, channels, scale=0.1),
+              "d": _normal(rng, 3, 3, 1, channels), "db": _normal(rng, channels, scale=0.1)}
+
+    def f(p, x):
+        h = jax.nn.relu(_conv(x, p["w"], 1, "SAME") + p["b"])
+        h = jnp.concatenate([_conv(h, p["d"], 1, "SAME", groups=channels) + p["db"], x], axis=-1)
+        return jnp.pad(h, ((0, 0), (1, 1), (0, 2), (0, 0)))
+
+    found = check(f, params, (2, size, size + 1, 3), seed, act_qtype="int16")
+    assert {"CONV_2D/int16", "DEPTHWISE_CONV_2D/int16", "CONCATENATION/int16", "PADV2/int16"} <= {
+        name for name, _, _ in found}
 
 
 @settings_

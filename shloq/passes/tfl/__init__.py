@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
+from litert_converter.mlir import ir
+
+from shloq import mlir
 from shloq.passes import ModulePass
 
 # The post-conversion passes `to_tflite` runs, in order (registered names).
-POST_CONVERSION: list[str] = ["shloq-tfl-restore-requantizes"]
+POST_CONVERSION: list[str] = ["shloq-tfl-conv-bias", "shloq-tfl-retype", "shloq-tfl-restore-requantizes"]
 
 
 class TFLPass(ModulePass):
@@ -23,6 +27,34 @@ class TFLPass(ModulePass):
     verifies: ClassVar[bool] = False
 
 
+def uniform_params(type_) -> tuple[str, float, int] | None:
+    """(storage, scale, zero point) of a per-tensor `!quant.uniform` tensor type, else None."""
+    try:
+        text = str(ir.RankedTensorType(type_).element_type)
+    except ValueError:  # none, an unranked tensor
+        return None
+    if not text.startswith("!quant.uniform<") or ":f32, " not in text:
+        return None
+    storage, rest = text[len("!quant.uniform<"):].split(":f32, ")
+    scale, _, zero_point = rest.rstrip(">").partition(":")
+    return storage, float(scale), int(zero_point or 0)
+
+
+def is_int16(type_) -> bool:
+    """A tensor of int16-stored quantized elements."""
+    return "quant.uniform<i16" in str(ir.RankedTensorType(type_).element_type)
+
+
+def stored_integers(const) -> np.ndarray:
+    """The stored integers of a `tfl.pseudo_qconst` (or `tfl.pseudo_const`), in its shape."""
+    dense = ir.DenseElementsAttr(const.attributes["value"])
+    type_ = ir.RankedTensorType(dense.type)
+    dtype = mlir.element_dtype(type_.element_type)
+    if dense.is_splat:
+        return np.full(tuple(type_.shape), ir.IntegerAttr(dense.get_splat_value()).value, dtype)
+    return np.asarray(dense, dtype).reshape(tuple(type_.shape))
+
+
 def load_all():
     """Imports (so registers) every post-conversion pass."""
-    from shloq.passes.tfl import restore_requantizes  # noqa: F401
+    from shloq.passes.tfl import conv_bias, restore_requantizes, retype  # noqa: F401
