@@ -15,7 +15,7 @@ from shloq import catalogue, mlir
 from shloq.catalogue import Category
 from shloq.interpreter import SITE_TARGET
 from shloq.passes import ModulePass, param_indices, register
-from shloq.qscheme import STORAGE_RANGE, activation_storage, storage_type
+from shloq.qscheme import activation_storage, storage_type
 from shloq.rules import QuantizationRule, match_rule
 
 UNSUPPORTED = "is not in shloq's op catalogue"
@@ -106,12 +106,7 @@ class MarkSitesPass(ModulePass):
                     continue
                 self.warn(unit.primary.location, message + "; its weights are int8")
                 rule = dataclasses.replace(rule, weight_qtype="int8")
-            for other in plan.add(unit, rule):
-                unit.primary.location.emit_error(
-                    f"'{unit.primary.name}' gets {rule.act_qtype} activations but its input from "
-                    f"{mlir.describe(other)} is {'int16' if rule.act_qtype == 'int8' else 'int8'}: LiteRT's converter "
-                    "folds the requantization between them into kernels that cannot take it; give connected ops "
-                    "one activation type, or leave one of them float")
+            plan.add(unit, rule)
         plan.insert_markers(block)
         for message in unused_rules(rules, paths):
             self.warn(module.operation.location, message)
@@ -187,11 +182,12 @@ class _SitePlan:
                 self.attrs[root]["softmax_axis"] = self.attrs[r]["softmax_axis"]
         return root
 
-    def add(self, unit: catalogue.Unit, rule: QuantizationRule) -> list:
+    def add(self, unit: catalogue.Unit, rule: QuantizationRule) -> None:
         """Sites for `unit` as `rule` asks: its weight, and unless the rule keeps activations
         float in the graph (weight-only, dynamic range), its activation inputs and output; there,
-        an embedding table is a weight. Returns the locations of inputs that are outputs
-        quantized with the other activation type (a requantization boundary)."""
+        an embedding table is a weight. An input that is an output quantized with the other
+        activation type gets an input site in this unit's type as well: the QDQ form then holds a
+        requantize between them (see `shloq.passes.tfl.restore_requantizes`)."""
         dtype = activation_storage(rule.act_qtype)
         weight = unit.weight and (unit.weight.value, unit.weight.axis)
         weight_dtype = storage_type(rule.weight_qtype) if rule.weight_qtype else None
@@ -204,9 +200,7 @@ class _SitePlan:
             consumer = next(op for op in unit.ops if value in list(op.operands))
             self.weight_markers.append((value, key, consumer))
         if dtype is None:
-            return []
-        boundaries = [mlir.producer(v).location for v in unit.inputs
-                      if any((v, d) in self.quantized_outputs for d in STORAGE_RANGE if d != dtype)]
+            return
         for value in unit.inputs:
             if (value, dtype) not in self.site_of:
                 self.site_of[(value, dtype)] = self.new_key(kind="activation", dtype=dtype)
@@ -242,7 +236,6 @@ class _SitePlan:
         label = unit.spec.name + (":requantized" if requantized else "")
         self.output_markers.append((unit.output, key, label))
         self.quantized_outputs.add((unit.output, dtype))
-        return boundaries
 
     def insert_markers(self, block):
         ids: dict[int, int] = {}

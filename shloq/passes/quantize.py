@@ -16,6 +16,7 @@ from shloq.errors import InputError
 from shloq.emulation import bias_safe_weights
 from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.passes import ModulePass, register
+from shloq.passes.tfl.restore_requantizes import prepare_requantizes
 from shloq.qscheme import MissingRangeError, round_half_away, site_qparams
 
 
@@ -46,7 +47,9 @@ class QuantizePass(ModulePass):
     ranges: dict = dataclasses.field(default_factory=dict, metadata={"cli": False})
 
     def run(self, module):
-        for op, qparams in resolved_sites(module, self.file, self.ranges):
+        sites = resolved_sites(module, self.file, self.ranges)
+        sites = prepare_requantizes(module, sites)
+        for op, qparams in sites:
             if marker_attrs(op)["kind"] == "weight" and marker_attrs(op)["op"] == "gather":
                 _integer_table(op, qparams)
                 continue

@@ -1,0 +1,201 @@
+"""shloq-tfl-restore-requantizes: puts back the int8<->int16 requantizes the converter folded.
+
+Where an int8 value meets an int16 consumer (or the reverse), the QDQ form holds a requantize
+(the producer's site in its type, then the consumer's input site in the other). litert-converter
+0.5.0's `FoldTrivalRequantizeOp` (TF `quantization_utils.h`) folds a requantize into the op that
+feeds it, when that op has no other user and is neither a same-scale nor a fixed-range op,
+without checking storage types: a FULLY_CONNECTED is left with int8 inputs and an int16 output
+(LiteRT runs it ~4.5 steps off), an int16 ADD with an int8 output (its prepare fails). So
+shloq-quantize and shloq-annotate record each such requantize in the module attribute
+`shloq.requantizes` (which survives conversion): where the producer is (its location), its type
+(`from`) and the requantized type (`to`). This pass finds each op whose output storage type is
+not that of its activation inputs, gives it back the `from` type of the record that explains it
+and reads its users through a `tfl.quantize` to the `to` type (LiteRT's QUANTIZE runs int8->int16
+and int16->int8). An op left mixed that no record explains is an error: it would run wrong.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from litert_converter.mlir import ir
+
+from shloq import catalogue, mlir
+from shloq.interpreter import marker_attrs
+from shloq.passes import register
+from shloq.passes.tfl import TFLPass, uniform_params
+
+RECORDS = "shloq.requantizes"
+_CONSTANTS = ("tfl.pseudo_qconst", "tfl.pseudo_const", "tfl.no_value", "arith.constant", "tfl.qconst")
+
+
+def prepare_requantizes(module, sites: list) -> list:
+    """Before the site markers of `sites` ((marker op, SiteQParams), as shloq-quantize and
+    shloq-annotate resolve them) are rewritten: finds each marker that reads a marker of the
+    other storage type, a requantize between int8 and int16. Where the producer's TFL op verifies
+    that its input and output types agree (`OpSpec.same_io_type`), the fold would fail conversion,
+    so the requantize moves between a reshape to 1-D and one back (a reshape is a same-scale op,
+    which the fold leaves alone); this pass removes the pair after conversion. Every other one is
+    recorded in the module attribute `shloq.requantizes`. Returns `sites` with the markers added."""
+    params = dict(sites)
+    sites = list(sites)
+    records = []
+    for marker, q in list(sites):
+        source = mlir.producer(marker.operands[0])
+        if source not in params or params[source].dtype == q.dtype:
+            continue
+        producer = mlir.producer(source.operands[0])
+        if producer is None:
+            continue
+        spec = catalogue.SPECS.get(marker_attrs(source).get("op", "").split(":")[0])
+        if spec is not None and spec.same_io_type:
+            sites += _between_reshapes(source, marker, params[source], q)
+            continue
+        records.append(ir.DictAttr.get({
+            "at": ir.StringAttr.get(str(producer.location)),
+            "from": ir.TypeAttr.get(ir.Type.parse(params[source].type_text())),
+            "to": ir.TypeAttr.get(ir.Type.parse(q.type_text()))}))
+    if records:
+        module.operation.attributes[RECORDS] = ir.ArrayAttr.get(records)
+    return sites
+
+
+def _between_reshapes(source, marker, source_q, marker_q) -> list:
+    """`source -> marker` (two markers) becomes `source -> reshape to 1-D -> source' -> marker ->
+    reshape back -> marker'`, primes being copies of the markers (same sites); returns the copies
+    with their parameters."""
+    shape_type = marker.results[0].type
+    flat = ir.RankedTensorType.get([math.prod(mlir.tensor_shape(shape_type))],
+                                   ir.RankedTensorType(shape_type).element_type)
+    to_flat = ir.Operation.create("stablehlo.reshape", results=[flat], operands=[source.results[0]],
+                                  loc=source.location, ip=ir.InsertionPoint(marker))
+    flat_source = source.clone(ip=ir.InsertionPoint(marker))
+    flat_source.operands[0] = to_flat.results[0]
+    flat_source.results[0].set_type(flat)
+    marker.operands[0] = flat_source.results[0]
+    marker.results[0].set_type(flat)
+    after = ir.InsertionPoint.after(marker)
+    back = ir.Operation.create("stablehlo.reshape", results=[shape_type], operands=[marker.results[0]],
+                               loc=marker.location, ip=after)
+    shaped_marker = marker.clone(ip=ir.InsertionPoint.after(back))
+    shaped_marker.operands[0] = back.results[0]
+    shaped_marker.results[0].set_type(shape_type)
+    marker.results[0].replace_all_uses_except(shaped_marker.results[0], back)
+    return [(flat_source, source_q), (shaped_marker, marker_q)]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Record:
+    at: str        # the producer's location, as printed
+    source: str    # its quantized element type, as printed
+    target: str    # the requantized element type
+
+
+def _records(module) -> list[_Record]:
+    attrs = module.operation.attributes
+    if RECORDS not in attrs:
+        return []
+    found = []
+    for item in ir.ArrayAttr(attrs[RECORDS]):
+        record = ir.DictAttr(item)
+        found.append(_Record(ir.StringAttr(record["at"]).value, str(ir.TypeAttr(record["from"]).value),
+                             str(ir.TypeAttr(record["to"]).value)))
+    return found
+
+
+def _storage(type_) -> str | None:
+    """`i8`/`i16` of a per-tensor quantized tensor type (activations are), or None."""
+    params = uniform_params(type_)
+    return params[0] if params else None
+
+
+def _activation_storage(op) -> set:
+    """Storage types of the quantized operands of `op` that are not constants (weights, biases and
+    constant operands may have other types: int8 weights under int16 activations)."""
+    found = set()
+    for value in op.operands:
+        producer = mlir.producer(value)
+        if producer is not None and producer.name in _CONSTANTS:
+            continue
+        storage = _storage(value.type)
+        if storage is not None:
+            found.add(storage)
+    return found
+
+
+@register
+@dataclasses.dataclass
+class RestoreRequantizesPass(TFLPass):
+    """Runs after conversion; consumes the records (the attribute is removed)."""
+    name = "shloq-tfl-restore-requantizes"
+    summary = "Give ops the converter folded an int8<->int16 requantize into their own type back, and requantize after them."
+
+    def run(self, module):
+        for op in list(mlir.walk(module.operation)):
+            if op.name == "tfl.quantize":
+                _drop_reshapes_around(op)
+        records = _records(module)
+        for op in list(mlir.walk(module.operation)):
+            if op.name in ("tfl.quantize", "tfl.dequantize") or op.name in _CONSTANTS:
+                continue
+            inputs = _activation_storage(op)
+            for result in op.results:
+                storage = _storage(result.type)
+                if storage is None or not inputs or storage in inputs:
+                    continue
+                record = _explaining(records, op, result)
+                if record is None:
+                    op.location.emit_error(
+                        f"'{op.name}' has {'/'.join(sorted(inputs))} inputs and an {storage} output, from no "
+                        "requantize shloq recorded: LiteRT would run it wrong")
+                    continue
+                _requantize_after(op, result, record)
+        if RECORDS in module.operation.attributes:
+            del module.operation.attributes[RECORDS]
+
+
+def _explaining(records, op, result) -> _Record | None:
+    """The record of the requantize folded into `op`'s `result`: its requantized type is the
+    result's; among several such records, the one whose producer location is part of `op`'s."""
+    target = str(ir.ShapedType(result.type).element_type)
+    candidates = [r for r in records if r.target == target]
+    if len({r.source for r in candidates}) > 1:
+        location = str(op.location)
+        candidates = [r for r in candidates if r.at[len("loc("):-1] in location]
+    return candidates[0] if len({r.source for r in candidates}) == 1 else None
+
+
+def _requantize_after(op, result, record: _Record) -> None:
+    """`result` gets the record's `from` type; its users read a `tfl.quantize` to the type it had."""
+    folded = result.type
+    shape = ir.ShapedType(folded)
+    result.set_type(ir.RankedTensorType.get(shape.shape, ir.Type.parse(record.source)))
+    requantize = ir.Operation.create("tfl.quantize", results=[folded], operands=[result],
+                                     attributes={"qtype": ir.TypeAttr.get(folded)},
+                                     loc=op.location, ip=ir.InsertionPoint.after(op))
+    result.replace_all_uses_except(requantize.results[0], requantize)
+
+
+def _drop_reshapes_around(requantize) -> None:
+    """`reshape to 1-D -> requantize between int8 and int16 -> reshape back` (as
+    `prepare_requantizes` separates a requantize from its producer) becomes the requantize alone."""
+    flatten = mlir.producer(requantize.operands[0])
+    readers = mlir.users(requantize.results[0])
+    if (flatten is None or flatten.name != "tfl.reshape" or len(mlir.users(flatten.results[0])) != 1
+            or len(readers) != 1 or readers[0].name != "tfl.reshape"):
+        return
+    unflatten, value = readers[0], flatten.operands[0]
+    if (ir.ShapedType(unflatten.results[0].type).shape != ir.ShapedType(value.type).shape
+            or _storage(value.type) == _storage(unflatten.results[0].type)):
+        return
+    typed = unflatten.results[0].type
+    replacement = ir.Operation.create("tfl.quantize", results=[typed], operands=[value],
+                                      attributes={"qtype": ir.TypeAttr.get(typed)},
+                                      loc=requantize.location, ip=ir.InsertionPoint(unflatten))
+    unflatten.results[0].replace_all_uses_with(replacement.results[0])
+    shapes = [mlir.producer(v) for v in list(flatten.operands[1:]) + list(unflatten.operands[1:])]
+    for op in (unflatten, requantize, flatten):
+        op.erase()
+    for op in shapes:
+        if op is not None and not any(list(r.uses) for r in op.results):
+            op.erase()
