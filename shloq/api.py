@@ -23,6 +23,8 @@ from shloq.passes.canonicalize_dots import CanonicalizeDotsPass
 from shloq.passes.fold_affine import FoldAffinePass
 from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.inline import InlinePass
+from shloq.passes.int16_constant_add import Int16ConstantAddPass
+from shloq.passes.int16_scaffold import Int16ScaffoldPass
 from shloq.passes.instrument import InstrumentPass
 from shloq.passes.integer_io import IntegerIOPass
 from shloq.passes.integer_tables import IntegerTablesPass
@@ -288,7 +290,8 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
         ranges = clip_mask_ranges(module, stats.sites)
         params_by_site = site_params(module, ranges)
         steps = output_steps(module, params_by_site)
-        _warn(run_pipeline(module, [QuantizePass(ranges=ranges)] + ([IntegerIOPass()] if integer_io else [])))
+        _warn(run_pipeline(module, [QuantizePass(ranges=ranges), Int16ConstantAddPass(), Int16ScaffoldPass()]
+                           + ([IntegerIOPass()] if integer_io else [])))
         text = module.operation.get_asm(enable_debug_info=True)
     tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])
     converted = LiteRTModel(tflite, text, source, steps, ConversionRecipe(rules, params, strict, ranges))

@@ -36,6 +36,13 @@ class OpSpec:
     litert_op: str
     fixed_qparams: dict | None = None  # dtype -> (scale, zero point), for Category.FIXED
     dtypes: tuple = ("i8", "i16")      # activation types LiteRT has a kernel (and the converter a pattern) for
+    # LiteRT has an int16 kernel but the converter no int16 pattern: the op is converted as int8
+    # between int16 requantizes (shloq-int16-scaffold) and retyped to int16 after (shloq-tfl-retype)
+    int16_by_retype: bool = False
+    # LiteRT's int16 kernel (and the converter's verifier) needs operands of equal shapes, but the
+    # converter shrinks a broadcast constant operand: shloq-int16-constant-add computes x + c as
+    # x - (-c), with `int16_broadcasting` the binary op that broadcasts
+    int16_broadcasting: str = ""
 
 
 @dataclasses.dataclass
@@ -64,11 +71,10 @@ class Unit:
 
 
 SPECS = {s.name: s for s in [
-    # 16x8 convs need an int64 bias; the converter emits int32, which LiteRT refuses (depthwise)
-    # or runs wrongly (CONV_2D: channels off by 20 on a 3x3 test), so convs are int8 only.
-    OpSpec("conv", Category.CONTRACTION, "CONV_2D / DEPTHWISE_CONV_2D", dtypes=("i8",)),
+    # 16x8 convs: the converter's int32 bias becomes the int64 one LiteRT reads (shloq-tfl-conv-bias)
+    OpSpec("conv", Category.CONTRACTION, "CONV_2D / DEPTHWISE_CONV_2D"),
     OpSpec("dense", Category.CONTRACTION, "FULLY_CONNECTED / BATCH_MATMUL"),
-    OpSpec("add", Category.INDEPENDENT, "ADD"),
+    OpSpec("add", Category.INDEPENDENT, "ADD", int16_broadcasting="subtract"),
     OpSpec("subtract", Category.INDEPENDENT, "SUB"),
     OpSpec("multiply", Category.INDEPENDENT, "MUL"),
     OpSpec("relu", Category.INDEPENDENT, "RELU"),
@@ -80,7 +86,7 @@ SPECS = {s.name: s for s in [
     OpSpec("transpose", Category.SHARED, "TRANSPOSE"),
     OpSpec("broadcast", Category.SHARED, "BROADCAST_TO"),
     OpSpec("slice", Category.SHARED, "STRIDED_SLICE"),
-    OpSpec("concatenate", Category.SHARED_ALL, "CONCATENATION", dtypes=("i8",)),  # tfl.concatenation: no QI16
+    OpSpec("concatenate", Category.SHARED_ALL, "CONCATENATION", int16_by_retype=True),
     OpSpec("softmax", Category.FIXED, "SOFTMAX", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}),
     OpSpec("divide", Category.INDEPENDENT, "DIV"),
     OpSpec("maximum", Category.SHARED_ALL, "MAXIMUM"),
@@ -94,12 +100,12 @@ SPECS = {s.name: s for s in [
     OpSpec("abs", Category.INDEPENDENT, "ABS"),
     OpSpec("tanh", Category.FIXED, "TANH", {"i8": (1.0 / 128.0, 0), "i16": (1.0 / 32768.0, 0)}),
     OpSpec("logistic", Category.FIXED, "LOGISTIC", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}),
-    OpSpec("gelu", Category.INDEPENDENT, "GELU", dtypes=("i8",)),
+    OpSpec("gelu", Category.INDEPENDENT, "GELU", int16_by_retype=True),
     OpSpec("hard_swish", Category.INDEPENDENT, "HARD_SWISH", dtypes=("i8",)),
     OpSpec("resize_nearest", Category.SHARED, "RESIZE_NEAREST_NEIGHBOR"),
     OpSpec("resize_bilinear", Category.SHARED, "RESIZE_BILINEAR"),
     OpSpec("select", Category.SHARED_ALL, "SELECT_V2"),
-    OpSpec("pad", Category.SHARED, "PADV2", dtypes=("i8",)),
+    OpSpec("pad", Category.SHARED, "PADV2", int16_by_retype=True),
     OpSpec("gather", Category.SHARED, "GATHER_ND", dtypes=("i8",)),
     # shloq-integer-tables: a float function of an integer tensor (mask bias, token count), looked up
     OpSpec("table", Category.SHARED, "GATHER", dtypes=("i8",)),
@@ -360,8 +366,6 @@ def int16_obstacle(unit: Unit) -> str | None:
     (measured with litert-converter 0.5.0), or None: a binary op with a constant operand, for
     which `tfl.add`/`tfl.mul` fail to verify ("element type needs to match") whatever scale the
     constant gets."""
-    if unit.statics and unit.spec.category is Category.INDEPENDENT:
-        return "with a constant operand has no int16 conversion in the LiteRT converter"
     return None
 
 
@@ -626,6 +630,14 @@ def _softmax_unit(x, reduce, ops):
 MATCHERS = [_match_softmax, _match_contraction, _match_mean, _with_fused_relu(_match_avg_pool),
             _with_fused_relu(_match_max_pool), _match_binary, _match_shape_op, _match_concatenate, _match_unary,
             _match_composite, _match_reduce, _match_batch_matmul, _match_select, _match_pad, _match_gather]
+
+
+def single_op_spec(op) -> OpSpec | None:
+    """The spec of an op that is a unit by itself (a composite, concatenate, pad), else None."""
+    if op.name == "stablehlo.composite":
+        name = COMPOSITES.get(ir.StringAttr(op.attributes["name"]).value)
+        return SPECS[name] if name else None
+    return SPECS.get({"stablehlo.concatenate": "concatenate", "stablehlo.pad": "pad"}.get(op.name, ""))
 
 
 def is_integer_op(op) -> bool:

@@ -58,7 +58,8 @@ def bias_safe_weights(module, params: dict) -> dict:
     widened where its int32 bias `b / (s_in * s_w)` would overflow, as TFLite's own quantizer does
     (AdjustWeightsForBiasScale). A tiny input scale times tiny weights against a large bias
     saturated the bias, in LiteRT and emulate alike; the widened channel's weights round more
-    coarsely, and they are negligible next to its bias."""
+    coarsely, and they are negligible next to its bias. 16x8 kernels too: the converter quantizes
+    their bias to int32 as well (shloq-tfl-conv-bias only widens the stored integers)."""
     for op in mlir.entry_block(module).operations:
         op = op.operation
         if op.name not in ("stablehlo.convolution", "stablehlo.dot_general"):
@@ -66,7 +67,7 @@ def bias_safe_weights(module, params: dict) -> dict:
         x_marker, w_marker = (mlir.producer(v) for v in op.operands)
         users = mlir.users(op.results[0])
         if (x_marker not in params or w_marker not in params or marker_attrs(w_marker)["kind"] != "weight"
-                or params[x_marker].dtype != "i8" or len(users) != 1 or users[0].name != "stablehlo.add"):
+                or len(users) != 1 or users[0].name != "stablehlo.add"):
             continue
         bias = evaluate_constant(next(v for v in users[0].operands if v != op.results[0]))
         if bias is None:

@@ -8,7 +8,7 @@ from litert_converter.mlir import ir, passmanager
 from litert_converter.mlir._mlir_libs import converter_api_ext
 
 from shloq import mlir
-from shloq.errors import ConversionError
+from shloq.errors import ConversionError, ShloqError
 from shloq.qscheme import round_half_away
 from shloq.quiet import native_logs_filtered
 
@@ -24,7 +24,11 @@ def signature_input_names(names: list[str]) -> list[str]:
 
 
 def to_tflite(module_text: str, input_names: list[str]) -> bytes:
-    """Converts quantized StableHLO text (QDQ form) to a full-integer LiteRT flatbuffer."""
+    """Converts quantized StableHLO text (QDQ form) to a full-integer LiteRT flatbuffer; the
+    post-conversion passes (`shloq.passes.tfl.POST_CONVERSION`) fix the TFL module before export."""
+    from shloq.passes import run_pipeline
+    from shloq.passes.tfl import POST_CONVERSION
+
     module = mlir.parse_module(module_text, "<quantized module>")
     func = mlir.main_func(module)
     n_outputs = len(ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value).results)
@@ -38,7 +42,11 @@ def to_tflite(module_text: str, input_names: list[str]) -> bytes:
         try:
             with native_logs_filtered():
                 converter_api_ext.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)
+                if POST_CONVERSION:
+                    run_pipeline(module, ",".join(POST_CONVERSION))
                 return bytes(converter_api_ext.export_flatbuffer_to_bytes(module.operation))
+        except ShloqError:  # a post-conversion pass's own error, with its diagnostics
+            raise
         except Exception as err:  # the converter raises plain RuntimeError/MLIRError
             details = "\n".join(f"  {mlir.describe(loc)}: {msg}" for sev, loc, msg in diagnostics if sev == "error")
             raise ConversionError(f"the LiteRT converter failed: {err}\n{details}") from None

@@ -40,7 +40,25 @@ def activation_qparams_array(lo, hi, dtype: str = "i8", xp=np):
     scale = ((hi - lo) / (qmax - qmin)).astype(np.float32)
     scale = xp.where(scale <= np.finfo(np.float32).tiny * 1e6, np.float32(1.0 / (qmax - qmin)), scale)
     zero_point = xp.clip(round_half_away(qmin - lo / scale, xp), qmin, qmax)
+    if dtype in SYMMETRIC_ACTIVATIONS:  # zero point 0 either way
+        scale = off_power_of_two(scale, xp)
     return scale, zero_point
+
+
+# LiteRT's int16 ADD/SUB take a special path when all three scales are powers of two (within
+# 1e-3 in log2, `CheckedLog2`), which needs one input at the output scale and fails to prepare
+# otherwise (`1 + sigmoid(x)`: 1/32767, 1/32768 and 2/32767). Calibrated int16 scales keep clear
+# of powers of two, so one of the three never is one.
+POWER_OF_TWO_TOLERANCE = 1e-3
+POWER_OF_TWO_NUDGE = 4e-3  # in log2: the scale grows by 0.3% at most
+
+
+def off_power_of_two(scale, xp=np):
+    """`scale`, widened to clear the power-of-two test of LiteRT's int16 ADD/SUB when it passes it."""
+    log2 = xp.log2(scale.astype(np.float64) if xp is np else scale)
+    near = xp.abs(log2 - xp.round(log2)) < 2 * POWER_OF_TWO_TOLERANCE
+    nudged = (scale * np.float32(2.0 ** POWER_OF_TWO_NUDGE)).astype(np.float32)
+    return xp.where(near, nudged, scale).astype(np.float32)
 
 
 def weight_scales(weight, axis: int, dtype: str = "i8", xp=np):

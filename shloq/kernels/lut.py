@@ -2,7 +2,7 @@
 kernels/internal/common.h): LOGISTIC, TANH, GELU, EXP, RSQRT, SQRT, ... For each stored input
 `q`, `round_half_away(f(s_in * (q - zp_in)) / s_out) + zp_out` in float32 arithmetic, saturated;
 the table is built here with the same float32 steps (the transcendental in float64 rounded to
-float32, which is glibc's result in all but rare cases). int16 tables (`int16_table`, SOFTMAX's)
+float32, which is glibc's result in all but rare cases). int16 tables (`int16_table`: GELU's, SOFTMAX's)
 are `LUTPopulateInt16`'s 513 interpolated entries; int16 LOGISTIC and TANH interpolate in a
 constant table LiteRT ships, which shloq does not copy: they are float formulas
 (`shloq.kernels.approximate`)."""
@@ -58,35 +58,41 @@ def _lookup(op, x, transform):
     src = op.inputs[0]
     if src.dtype == np.int16 and op.name in ("LOGISTIC", "TANH"):
         return approximate.float_formula(op, jax.nn.sigmoid if op.name == "LOGISTIC" else jnp.tanh, x)
+    if src.dtype == np.int16 and op.name == "GELU":  # LUTPopulate<int16_t>: float samples
+        out = op.outputs[0]
+        return int16_lookup(x, int16_table(src.scale[0], zero_point_of(src), out.scale[0], zero_point_of(out),
+                                           transform, np.float32))
     if src.dtype != np.int8:
         raise UnsupportedOpError([(op.name, "the .tflite")], [f"emulate has no {src.dtype} kernel for it"])
     return jnp.asarray(table(op, transform))[jnp.asarray(x, jnp.int32) - storage_range(src)[0]]
 
 
 def int16_table(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int,
-                transform) -> np.ndarray:
-    """`LUTPopulateInt16<double>` (kernels/internal/common.h): 512 samples of `transform` over the
-    int16 input range plus the end point, each less half its interpolation error at the midpoint."""
+                transform, real=np.float64) -> np.ndarray:
+    """`LUTPopulateInt16<FloatT>` (kernels/internal/common.h), FloatT `real` (SOFTMAX builds its
+    tables in double, GELU in float): 512 samples of `transform` over the int16 input range plus
+    the end point, each less half its interpolation error at the midpoint."""
     def rnd(v):
-        return float(round_half_away(np.float64(v)))
+        return real(round_half_away(real(v)))
 
-    input_min = input_scale * (-32768 - input_zero_point)
-    input_max = input_scale * (32767 - input_zero_point)
-    output_min = output_scale * (-32768 - output_zero_point)
-    output_max = output_scale * (32767 - output_zero_point)
-    step = (input_max - input_min) / 512
-    half_step = step / 2
-    inverse = 65536.0 / (output_max - output_min)
+    input_scale, output_scale = real(input_scale), real(output_scale)
+    input_min = input_scale * real(-32768 - input_zero_point)
+    input_max = input_scale * real(32767 - input_zero_point)
+    output_min = output_scale * real(-32768 - output_zero_point)
+    output_max = output_scale * real(32767 - output_zero_point)
+    step = (input_max - input_min) / real(512)
+    half_step = step / real(2)
+    inverse = real(65536.0) / (output_max - output_min)
     table = []
     for i in range(512):
-        value = transform(input_min + i * step)
-        midpoint = transform(input_min + i * step + half_step)
-        following = transform(input_min + (i + 1) * step)
+        value = real(transform(input_min + real(i) * step))
+        midpoint = real(transform(input_min + real(i) * step + half_step))
+        following = real(transform(input_min + real(i + 1) * step))
         sample = rnd(value * inverse)
-        interpolated = rnd((following * inverse + rnd(value * inverse)) / 2)
-        bias = rnd((interpolated - rnd(midpoint * inverse)) / 2)
+        interpolated = rnd((following * inverse + rnd(value * inverse)) / real(2))
+        bias = rnd((interpolated - rnd(midpoint * inverse)) / real(2))
         table.append(min(max(sample - bias, -32768.0), 32767.0))
-    table.append(min(max(rnd(transform(input_max) * inverse), -32768.0), 32767.0))
+    table.append(min(max(rnd(real(transform(input_max)) * inverse), -32768.0), 32767.0))
     return np.asarray(table, np.int32)
 
 

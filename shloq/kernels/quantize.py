@@ -1,8 +1,8 @@
 """QUANTIZE and DEQUANTIZE (kernels/quantize.cc, dequantize.cc).
 
-float -> int8 runs optimized_ops `AffineQuantize`: its NEON loop (8 elements a step) multiplies by
-the float reciprocal of the scale and rounds half to even (`vcvtnq_s32_f32`), the scalar tail
-divides in double and rounds half away from zero; float -> int16 is the scalar formula.
+float -> int8 and float -> int16 run optimized_ops `AffineQuantize`: its NEON loop (8 elements a
+step) multiplies by the float reciprocal of the scale and rounds half to even (`vcvtnq_s32_f32`),
+the scalar tail divides in double and rounds half away from zero.
 DEQUANTIZE rounds its float differently in its NEON loop and its tail too.
 int8 -> int8 (a requantize) runs optimized_ops `Requantize`: NEON `MultiplyByQuantizedMultiplier4Rows`
 (16 elements a step) on the bulk, the double-rounding scalar on the tail; the other integer pairs
@@ -36,7 +36,7 @@ def quantize(op, x):
         def neon(v):
             return jnp.round(v * jnp.float32(np.float32(1.0 / scale))).astype(jnp.int64)  # half to even
 
-        ints = by_lanes(x, 8, neon, scalar) if out.dtype == np.int8 else scalar(x)
+        ints = by_lanes(x, 8, neon, scalar) if out.dtype in (np.int8, np.int16) else scalar(x)
         return jnp.clip(ints + zp, lo, hi).astype(jnp.int32)
     multiplier, shift = quantize_multiplier(scale_of(src) / scale_of(out))
     centered = jnp.asarray(x, jnp.int32) - zero_point_of(src)
