@@ -16,9 +16,10 @@ on the converted model:
    is put on the int8 grid when the unit is int8.
 3. **Sensitivity.** Each group's output noise when it alone is int8 and everything else int16
    (leave one out), beside the report's own SQNR of its sites (each site alone on its grid).
-4. **Choice.** Groups int16 in order of sensitivity; the fewest that reach the target in
-   simulation (binary search), then verified by `calibrate`, `convert` and `emulate` (LiteRT's
-   integer kernels) on the validation batches; more groups while the verification falls short.
+4. **Choice.** Groups int16 in order of sensitivity: the shortest prefix that reaches the target in
+   simulation (binary search), less each group the others reach it without; then verified by
+   `calibrate`, `convert` and `emulate` (LiteRT's integer kernels) on the validation batches.
+   Where the verification falls short, the simulation is asked for that shortfall more.
 
 The result is a `PrecisionPlan` whose `rules` are ordinary `QuantizationRule`s: one int16 rule per
 op spelling (an anchored name-stack or source regex), then a catch-all int8 rule.
@@ -48,7 +49,7 @@ from shloq.rules import QuantizationRule, match_rule
 
 METRICS = ("sqnr_db", "cosine")
 VALIDATION_BATCHES = 4     # calibration batches the plan is measured on when no validation data is given
-MAX_VERIFICATIONS = 6      # conversions tried before the best verified plan is taken as the limit
+MAX_VERIFICATIONS = 4      # conversions tried before the best verified plan is taken as the limit
 INT16, INT8 = "int16", "int8"
 
 
@@ -166,29 +167,43 @@ def plan_precision(model, params, batches, target: float, *, metric: str = "sqnr
                   if g.int16_obstacle is None]
     simulated = {"all int8": quality(set()), "all int16": quality({g.index for g in candidates})}
 
-    def simulated_plan(k: int) -> float:
-        return quality({g.index for g in candidates[:k]})
+    def choose(goal: float) -> list[Group]:
+        """The fewest groups that reach `goal` in simulation: the shortest prefix in sensitivity
+        order (binary search), then without each of its groups, least sensitive first, that the
+        others reach it without."""
+        if simulated["all int8"] >= goal:
+            return []
+        low, high = 0, len(candidates)
+        while low < high:
+            mid = (low + high) // 2
+            if quality({g.index for g in candidates[:mid]}) >= goal:
+                high = mid
+            else:
+                low = mid + 1
+        chosen = candidates[:high]
+        if quality({g.index for g in chosen}) >= goal:
+            for g in reversed(candidates[:high]):
+                rest = [c for c in chosen if c is not g]
+                if quality({c.index for c in rest}) >= goal:
+                    chosen = rest
+        return chosen
 
-    # The fewest groups (in sensitivity order) that reach the target in simulation.
-    low, high = 0, len(candidates)
-    if simulated["all int8"] >= target:
-        high = 0
-    while low < high:
-        mid = (low + high) // 2
-        if simulated_plan(mid) >= target:
-            high = mid
-        else:
-            low = mid + 1
-    k, verified_plans = high, []
-    for _ in range(MAX_VERIFICATIONS):
-        plan = _plan(study, candidates[:k], metric, target, simulated_plan(k), simulated)
+    goal, verified_plans, chosen = target, [], []
+    for attempt in range(MAX_VERIFICATIONS):
+        previous, chosen = chosen, choose(goal)
+        if attempt and set(map(id, chosen)) <= set(map(id, previous)):  # no progress: a quarter of the rest more
+            prefix = max(candidates.index(g) for g in previous) + 1 if previous else 0
+            chosen = candidates[:min(len(candidates), prefix + max(1, (len(candidates) - prefix + 3) // 4))]
+        plan = _plan(study, chosen, metric, target, quality({g.index for g in chosen}), simulated)
         plan.verified, plan.model = _verify(source, model, params, batches, plan.rules, validation, study, method,
                                             strict, progress)
         verified_plans.append(plan)
-        if plan.verified >= target or k == len(candidates):
+        if plan.verified >= target or len(chosen) == len(candidates):
             break
-        k = min(len(candidates), k + max(1, (len(candidates) - k + 3) // 4))  # a quarter of the rest
-    plan = max(verified_plans, key=lambda p: p.verified)
+        # The simulation was optimistic by the shortfall: ask it for that much more.
+        goal = max(goal, target + plan.simulated["plan"] - plan.verified)
+    plan = verified_plans[-1] if verified_plans[-1].verified >= target else max(verified_plans,
+                                                                                 key=lambda p: p.verified)
     plan.seconds = time.perf_counter() - started
     if show:
         plan.print()
