@@ -39,6 +39,7 @@ from shloq import mlir
 from shloq.interpreter import marker_attrs
 from shloq.passes import ModulePass, register
 from shloq.passes.quantize import resolved_sites, tensor_type_text
+from shloq.passes.tfl.restore_requantizes import record_requantizes
 from shloq.qscheme import SiteQParams
 
 COMPOSITE_NAME = "quant.fake_quant"
@@ -93,7 +94,9 @@ class AnnotatePass(ModulePass):
 
     def run(self, module):
         decompositions = _Decompositions(module)
-        for op, qparams in resolved_sites(module, self.file, self.ranges):
+        sites = resolved_sites(module, self.file, self.ranges)
+        record_requantizes(module, sites)
+        for op, qparams in sites:
             element = str(ir.RankedTensorType(op.operands[0].type).element_type)
             if element != "f32":
                 op.location.emit_error(f"site {marker_attrs(op)['site']}: quant.fake_quant annotates f32 tensors, "

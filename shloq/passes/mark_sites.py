@@ -15,7 +15,7 @@ from shloq import catalogue, mlir
 from shloq.catalogue import Category
 from shloq.interpreter import SITE_TARGET
 from shloq.passes import ModulePass, param_indices, register
-from shloq.qscheme import STORAGE_RANGE, storage_type
+from shloq.qscheme import storage_type
 from shloq.rules import QuantizationRule, match_rule
 
 UNSUPPORTED = "is not in shloq's op catalogue"
@@ -96,12 +96,7 @@ class MarkSitesPass(ModulePass):
                 else:
                     self.warn(unit.primary.location, message + "; it stays float")
                 continue
-            for other in plan.add(unit, rule):
-                unit.primary.location.emit_error(
-                    f"'{unit.primary.name}' gets {rule.act_qtype} activations but its input from "
-                    f"{mlir.describe(other)} is {'int16' if rule.act_qtype == 'int8' else 'int8'}: LiteRT's converter "
-                    "folds the requantization between them into kernels that cannot take it; give connected ops "
-                    "one activation type, or leave one of them float")
+            plan.add(unit, rule)
         plan.insert_markers(block)
         for message in unused_rules(rules, paths):
             self.warn(module.operation.location, message)
@@ -161,20 +156,19 @@ class _SitePlan:
                 self.attrs[root]["softmax_axis"] = self.attrs[r]["softmax_axis"]
         return root
 
-    def add(self, unit: catalogue.Unit, rule: QuantizationRule) -> list:
+    def add(self, unit: catalogue.Unit, rule: QuantizationRule) -> None:
         """Sites for `unit` as `rule` asks: its weight, and unless the rule keeps activations
-        float (weight-only), its activation inputs and output. Returns the locations of inputs
-        that are outputs quantized with the other activation type (a requantization boundary)."""
+        float (weight-only), its activation inputs and output. An input that is an output quantized
+        with the other activation type gets an input site in this unit's type as well: the QDQ form
+        then holds a requantize between them (see `shloq.passes.tfl.restore_requantizes`)."""
         if unit.weight is not None and rule.weight_qtype is not None:
             w = unit.weight
             key = self.new_key(kind="weight", dtype=storage_type(rule.weight_qtype), axis=w.axis, op=unit.spec.name)
             consumer = next(op for op in unit.ops if w.value in list(op.operands))
             self.weight_markers.append((w.value, key, consumer))
         if rule.act_qtype is None:
-            return []
+            return
         dtype = storage_type(rule.act_qtype)
-        boundaries = [mlir.producer(v).location for v in unit.inputs
-                      if any((v, d) in self.quantized_outputs for d in STORAGE_RANGE if d != dtype)]
         for value in unit.inputs:
             if (value, dtype) not in self.site_of:
                 self.site_of[(value, dtype)] = self.new_key(kind="activation", dtype=dtype)
@@ -210,7 +204,6 @@ class _SitePlan:
         label = unit.spec.name + (":requantized" if requantized else "")
         self.output_markers.append((unit.output, key, label))
         self.quantized_outputs.add((unit.output, dtype))
-        return boundaries
 
     def insert_markers(self, block):
         ids: dict[int, int] = {}

@@ -14,6 +14,7 @@ from shloq.errors import InputError
 from shloq.emulation import bias_safe_weights
 from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.passes import ModulePass, register
+from shloq.passes.tfl.restore_requantizes import record_requantizes
 from shloq.qscheme import MissingRangeError, site_qparams
 
 
@@ -44,7 +45,9 @@ class QuantizePass(ModulePass):
     ranges: dict = dataclasses.field(default_factory=dict, metadata={"cli": False})
 
     def run(self, module):
-        for op, qparams in resolved_sites(module, self.file, self.ranges):
+        sites = resolved_sites(module, self.file, self.ranges)
+        record_requantizes(module, sites)
+        for op, qparams in sites:
             value = op.operands[0]
             shape = mlir.tensor_shape(value.type)
             ip = ir.InsertionPoint(op)

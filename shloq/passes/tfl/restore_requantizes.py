@@ -1,0 +1,139 @@
+"""shloq-tfl-restore-requantizes: puts back the int8<->int16 requantizes the converter folded.
+
+Where an int8 value meets an int16 consumer (or the reverse), the QDQ form holds a requantize
+(the producer's site in its type, then the consumer's input site in the other). litert-converter
+0.5.0's `FoldTrivalRequantizeOp` (TF `quantization_utils.h`) folds a requantize into the op that
+feeds it, when that op has no other user and is neither a same-scale nor a fixed-range op,
+without checking storage types: a FULLY_CONNECTED is left with int8 inputs and an int16 output
+(LiteRT runs it ~4.5 steps off), an int16 ADD with an int8 output (its prepare fails). So
+shloq-quantize and shloq-annotate record each such requantize in the module attribute
+`shloq.requantizes` (which survives conversion): where the producer is (its location), its type
+(`from`) and the requantized type (`to`). This pass finds each op whose output storage type is
+not that of its activation inputs, gives it back the `from` type of the record that explains it
+and reads its users through a `tfl.quantize` to the `to` type (LiteRT's QUANTIZE runs int8->int16
+and int16->int8). An op left mixed that no record explains is an error: it would run wrong.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from litert_converter.mlir import ir
+
+from shloq import mlir
+from shloq.passes import register
+from shloq.passes.tfl import TFLPass
+
+RECORDS = "shloq.requantizes"
+_CONSTANTS = ("tfl.pseudo_qconst", "tfl.pseudo_const", "tfl.no_value", "arith.constant", "tfl.qconst")
+_STORAGE = re.compile(r"!quant\.uniform<([iu]\d+)")
+
+
+def record_requantizes(module, sites) -> None:
+    """Records, in the module attribute `shloq.requantizes`, each marker of `sites` (marker op,
+    SiteQParams) that reads a marker of another storage type: a requantize between int8 and int16.
+    Call it on the marked module, before the markers are rewritten."""
+    params = dict(sites)
+    records = []
+    for marker, q in sites:
+        source = mlir.producer(marker.operands[0])
+        if source not in params or params[source].dtype == q.dtype:
+            continue
+        producer = mlir.producer(source.operands[0])
+        if producer is None:
+            continue
+        records.append(ir.DictAttr.get({
+            "at": ir.StringAttr.get(str(producer.location)),
+            "from": ir.TypeAttr.get(ir.Type.parse(params[source].type_text())),
+            "to": ir.TypeAttr.get(ir.Type.parse(q.type_text()))}))
+    if records:
+        module.operation.attributes[RECORDS] = ir.ArrayAttr.get(records)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Record:
+    at: str        # the producer's location, as printed
+    source: str    # its quantized element type, as printed
+    target: str    # the requantized element type
+
+
+def _records(module) -> list[_Record]:
+    attrs = module.operation.attributes
+    if RECORDS not in attrs:
+        return []
+    found = []
+    for item in ir.ArrayAttr(attrs[RECORDS]):
+        record = ir.DictAttr(item)
+        found.append(_Record(ir.StringAttr(record["at"]).value, str(ir.TypeAttr(record["from"]).value),
+                             str(ir.TypeAttr(record["to"]).value)))
+    return found
+
+
+def _storage(type_) -> str | None:
+    """`i8`/`i16` of a quantized tensor type, or None for any other type."""
+    m = _STORAGE.match(str(ir.ShapedType(type_).element_type)) if isinstance(type_, ir.ShapedType) else None
+    return m.group(1) if m else None
+
+
+def _activation_storage(op) -> set:
+    """Storage types of the quantized operands of `op` that are not constants (weights, biases and
+    constant operands may have other types: int8 weights under int16 activations)."""
+    found = set()
+    for value in op.operands:
+        producer = mlir.producer(value)
+        if producer is not None and producer.name in _CONSTANTS:
+            continue
+        storage = _storage(value.type)
+        if storage is not None:
+            found.add(storage)
+    return found
+
+
+@register
+@dataclasses.dataclass
+class RestoreRequantizesPass(TFLPass):
+    """Runs after conversion; consumes the records (the attribute is removed)."""
+    name = "shloq-tfl-restore-requantizes"
+    summary = "Give ops the converter folded an int8<->int16 requantize into their own type back, and requantize after them."
+
+    def run(self, module):
+        records = _records(module)
+        for op in list(mlir.walk(module.operation)):
+            if op.name in ("tfl.quantize", "tfl.dequantize") or op.name in _CONSTANTS:
+                continue
+            inputs = _activation_storage(op)
+            for result in op.results:
+                storage = _storage(result.type)
+                if storage is None or not inputs or storage in inputs:
+                    continue
+                record = _explaining(records, op, result)
+                if record is None:
+                    op.location.emit_error(
+                        f"'{op.name}' has {'/'.join(sorted(inputs))} inputs and an {storage} output, from no "
+                        "requantize shloq recorded: LiteRT would run it wrong")
+                    continue
+                _requantize_after(op, result, record)
+        if RECORDS in module.operation.attributes:
+            del module.operation.attributes[RECORDS]
+
+
+def _explaining(records, op, result) -> _Record | None:
+    """The record of the requantize folded into `op`'s `result`: its requantized type is the
+    result's; among several such records, the one whose producer location is part of `op`'s."""
+    target = str(ir.ShapedType(result.type).element_type)
+    candidates = [r for r in records if r.target == target]
+    if len({r.source for r in candidates}) > 1:
+        location = str(op.location)
+        candidates = [r for r in candidates if r.at[len("loc("):-1] in location]
+    return candidates[0] if len({r.source for r in candidates}) == 1 else None
+
+
+def _requantize_after(op, result, record: _Record) -> None:
+    """`result` gets the record's `from` type; its users read a `tfl.quantize` to the type it had."""
+    folded = result.type
+    shape = ir.ShapedType(folded)
+    result.set_type(ir.RankedTensorType.get(shape.shape, ir.Type.parse(record.source)))
+    requantize = ir.Operation.create("tfl.quantize", results=[folded], operands=[result],
+                                     attributes={"qtype": ir.TypeAttr.get(folded)},
+                                     loc=op.location, ip=ir.InsertionPoint.after(op))
+    result.replace_all_uses_except(requantize.results[0], requantize)
