@@ -8,6 +8,7 @@ paths, one input with a 50x outlier feature and one with a 4x one, so that int8 
 and int16 on the first alone already gains most: a loose target needs one path int16, a tight one both."""
 from __future__ import annotations
 
+import functools
 import inspect
 
 import flax.linen as nn
@@ -63,16 +64,22 @@ def _torch_params(rng):
     return p
 
 
-@pytest.fixture(scope="module", params=["linen", "torch_style"])
-def case(request):
+@functools.lru_cache(maxsize=None)
+def _model(style: str):
+    """(f, params, exported, calibration batches) of the two-path model in `style`."""
     rng = np.random.default_rng(0)
     batches = _batches(rng, 8)
-    if request.param == "linen":
+    if style == "linen":
         params = TwoPaths().init(jax.random.PRNGKey(0), *batches[0])
         f = lambda p, x, y: TwoPaths().apply(p, x, y)
     else:
         params, f = _torch_params(rng), torch_style
-    exported = jax.export.export(jax.jit(f))(params, *batches[0])
+    return f, params, jax.export.export(jax.jit(f))(params, *batches[0]), batches
+
+
+@pytest.fixture(scope="module", params=["linen", "torch_style"])
+def case(request):
+    f, params, exported, batches = _model(request.param)
     plans = {target: shloq.plan_precision(exported, params, batches, target, method="minmax", progress=False,
                                           show=False) for target in (LOOSE_DB, TIGHT_DB)}
     return request.param, f, params, exported, batches, plans
@@ -127,8 +134,8 @@ def test_table_says_what_was_chosen_and_why(case):
     assert "int16" in text and "if int8" in text and "verified" in text
 
 
-def test_unreachable_target_raises_with_the_best_plan(case):
-    _, _, params, exported, batches, _ = case
+def test_unreachable_target_raises_with_the_best_plan():
+    _, params, exported, batches = _model("linen")
     with pytest.raises(shloq.PrecisionTargetError, match=r"no plan reaches sqnr_db >= 90") as caught:
         shloq.plan_precision(exported, params, batches, 90.0, method="minmax", progress=False, show=False)
     best = caught.value.best
@@ -136,10 +143,7 @@ def test_unreachable_target_raises_with_the_best_plan(case):
 
 
 def test_cosine_target():
-    rng = np.random.default_rng(1)
-    batches = _batches(rng, 4)
-    params = _torch_params(rng)
-    exported = jax.export.export(jax.jit(torch_style))(params, *batches[0])
+    _, params, exported, batches = _model("torch_style")
     plan = shloq.plan_precision(exported, params, batches, 0.9999, metric="cosine", method="minmax",
                                 progress=False, show=False)
     assert plan.verified >= 0.9999 and plan.int16_ops > 0
