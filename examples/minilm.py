@@ -224,16 +224,16 @@ def write_reference_embeddings() -> None:
 
 # ----------------------------------------------------------------------------------------------- shloq
 
-def rules_for(keep_float=()) -> list:
-    """One int8 rule for everything, preceded by a float (no qtype) rule per `keep_float` op-path
-    regex: the first matching rule wins, so those ops stay float."""
+def rules_for(keep_float=(), act_qtype: str = "int8") -> list:
+    """One rule for everything (int8 weights, `act_qtype` activations), preceded by a float (no
+    qtype) rule per `keep_float` op-path regex: the first matching rule wins, so those ops stay float."""
     import shloq
     return ([shloq.QuantizationRule(op_path=p, weight_qtype=None, act_qtype=None) for p in keep_float]
-            + [shloq.QuantizationRule()])
+            + [shloq.QuantizationRule(act_qtype=act_qtype)])
 
 
 def quantize(strict: bool = True, batch: int = 8, keep_float=(), n_calibration: int | None = None,
-             int_mask: bool = False) -> dict:
+             int_mask: bool = False, act_qtype: str = "int8") -> dict:
     """Exports, calibrates on the calibration sentences and converts. Returns the pieces and timings."""
     import shloq
     timings = {}
@@ -243,7 +243,7 @@ def quantize(strict: bool = True, batch: int = 8, keep_float=(), n_calibration: 
     t = time.perf_counter()
     exported = export(variables, batch, int_mask)
     timings["export"] = time.perf_counter() - t
-    rules = rules_for(keep_float)
+    rules = rules_for(keep_float, act_qtype)
     calib = [(ids, _mask_as(mask, exported)) for ids, mask, _ in batches(read_sentences("calibration")[:n_calibration],
                                                                          batch)]
     t = time.perf_counter()
@@ -256,7 +256,7 @@ def quantize(strict: bool = True, batch: int = 8, keep_float=(), n_calibration: 
     timings["convert"] = time.perf_counter() - t
     shloq_warnings = [str(w.message) for w in caught if issubclass(w.category, shloq.ShloqWarning)]
     return {"model": model, "exported": exported, "variables": variables, "batch": batch,
-            "timings": timings, "warnings": shloq_warnings}
+            "timings": timings, "warnings": shloq_warnings, "act_qtype": act_qtype}
 
 
 def evaluate(model, variables=None, exported=None, n_held_out: int | None = None) -> dict:
@@ -297,7 +297,7 @@ def _model_batch(model) -> int:
 
 
 def report(q: dict, ev: dict) -> str:
-    lines = ["all-MiniLM-L6-v2, int8 via shloq"]
+    lines = [f"all-MiniLM-L6-v2, {q.get('act_qtype', 'int8')} activations via shloq"]
     t = q["timings"]
     lines.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()))
     lines.append(f"held-out cosine int8 vs float JAX: mean {ev['mean_cosine']:.4f}, min {ev['min_cosine']:.4f} "
@@ -321,6 +321,8 @@ def main(argv=None) -> None:
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--keep-float", action="append", default=[], metavar="REGEX",
                         help="leave ops whose name-stack path matches REGEX float (repeatable), e.g. 'norm/'")
+    parser.add_argument("--act-qtype", default="int8", choices=("int8", "int16"),
+                        help="activation type: int8, or int16 (16x8: int16 activations, int8 weights)")
     parser.add_argument("--int-mask", action="store_true",
                         help="export with an int32 attention mask converted to float inside the model, as BERT code does")
     parser.add_argument("--write-reference", action="store_true",
@@ -328,7 +330,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.write_reference:
         return write_reference_embeddings()
-    q = quantize(strict=args.strict, batch=args.batch, keep_float=args.keep_float, int_mask=args.int_mask)
+    q = quantize(strict=args.strict, batch=args.batch, keep_float=args.keep_float, int_mask=args.int_mask,
+                 act_qtype=args.act_qtype)
     ev = evaluate(q["model"], q["variables"], q["exported"])
     print(report(q, ev))
 

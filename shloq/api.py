@@ -23,7 +23,7 @@ from shloq.passes.canonicalize_dots import CanonicalizeDotsPass
 from shloq.passes.fold_affine import FoldAffinePass
 from shloq.passes.fold_constants import FoldConstantsPass
 from shloq.passes.inline import InlinePass
-from shloq.passes.int16_constant_add import Int16ConstantAddPass
+from shloq.passes.int16_broadcast_add import Int16BroadcastAddPass
 from shloq.passes.int16_scaffold import Int16ScaffoldPass
 from shloq.passes.instrument import InstrumentPass
 from shloq.passes.integer_io import IntegerIOPass
@@ -290,7 +290,7 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
         ranges = clip_mask_ranges(module, stats.sites)
         params_by_site = site_params(module, ranges)
         steps = output_steps(module, params_by_site)
-        _warn(run_pipeline(module, [QuantizePass(ranges=ranges), Int16ConstantAddPass(), Int16ScaffoldPass()]
+        _warn(run_pipeline(module, [QuantizePass(ranges=ranges), Int16BroadcastAddPass(), Int16ScaffoldPass()]
                            + ([IntegerIOPass()] if integer_io else [])))
         text = module.operation.get_asm(enable_debug_info=True)
     tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs])

@@ -40,9 +40,12 @@ class OpSpec:
     # between int16 requantizes (shloq-int16-scaffold) and retyped to int16 after (shloq-tfl-retype)
     int16_by_retype: bool = False
     # LiteRT's int16 kernel (and the converter's verifier) needs operands of equal shapes, but the
-    # converter shrinks a broadcast constant operand: shloq-int16-constant-add computes x + c as
-    # x - (-c), with `int16_broadcasting` the binary op that broadcasts
+    # converter shrinks a broadcast operand: shloq-int16-broadcast-add computes x + c as x - (-c),
+    # with `int16_broadcasting` the binary op that broadcasts
     int16_broadcasting: str = ""
+    # A composite LiteRT has no int16 kernel for: under int16, shloq-mark-sites quantizes its
+    # decomposition (the elementwise ops it stands for) instead
+    int16_decomposed: bool = False
 
 
 @dataclasses.dataclass
@@ -101,14 +104,14 @@ SPECS = {s.name: s for s in [
     OpSpec("tanh", Category.FIXED, "TANH", {"i8": (1.0 / 128.0, 0), "i16": (1.0 / 32768.0, 0)}),
     OpSpec("logistic", Category.FIXED, "LOGISTIC", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}),
     OpSpec("gelu", Category.INDEPENDENT, "GELU", int16_by_retype=True),
-    OpSpec("hard_swish", Category.INDEPENDENT, "HARD_SWISH", dtypes=("i8",)),
+    OpSpec("hard_swish", Category.INDEPENDENT, "HARD_SWISH", dtypes=("i8",), int16_decomposed=True),  # LiteRT 2.3.0
     OpSpec("resize_nearest", Category.SHARED, "RESIZE_NEAREST_NEIGHBOR"),
     OpSpec("resize_bilinear", Category.SHARED, "RESIZE_BILINEAR"),
     OpSpec("select", Category.SHARED_ALL, "SELECT_V2"),
     OpSpec("pad", Category.SHARED, "PADV2", int16_by_retype=True),
-    OpSpec("gather", Category.SHARED, "GATHER_ND", dtypes=("i8",)),
+    OpSpec("gather", Category.SHARED, "GATHER_ND", int16_by_retype=True),
     # shloq-integer-tables: a float function of an integer tensor (mask bias, token count), looked up
-    OpSpec("table", Category.SHARED, "GATHER", dtypes=("i8",)),
+    OpSpec("table", Category.SHARED, "GATHER", int16_by_retype=True),
 ]}
 
 @dataclasses.dataclass(frozen=True)
@@ -633,10 +636,12 @@ MATCHERS = [_match_softmax, _match_contraction, _match_mean, _with_fused_relu(_m
 
 
 def single_op_spec(op) -> OpSpec | None:
-    """The spec of an op that is a unit by itself (a composite, concatenate, pad), else None."""
+    """The spec of an op that is a unit by itself (a composite, concatenate, pad, gather), else None."""
     if op.name == "stablehlo.composite":
         name = COMPOSITES.get(ir.StringAttr(op.attributes["name"]).value)
         return SPECS[name] if name else None
+    if op.name == "stablehlo.gather":
+        return SPECS["table" if TABLE_ATTRIBUTE in op.attributes else "gather"]
     return SPECS.get({"stablehlo.concatenate": "concatenate", "stablehlo.pad": "pad"}.get(op.name, ""))
 
 

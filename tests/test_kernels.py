@@ -24,7 +24,7 @@ from shloq import kernels, litert, tflite
 from shloq.emulation import _constant
 
 # Float-formula kernels (shloq.kernels.approximate), with the most steps they may differ by.
-APPROXIMATE = {"HARD_SWISH": 1, "RSQRT/int16": 1, "DIV": 1, "LOGISTIC/int16": 2, "TANH/int16": 2}
+APPROXIMATE = {"HARD_SWISH": 1, "DIV": 1}
 EXAMPLES = int(os.environ.get("SHLOQ_KERNEL_EXAMPLES", "1"))
 
 

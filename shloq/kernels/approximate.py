@@ -1,14 +1,11 @@
 """Ops emulated by their float formula on the stored integers: dequantize, compute in float32,
 round half away from zero onto the output grid. LiteRT computes these with fixed-point code of
 its own (HARD_SWISH: reference_ops `HardSwish`'s 16-bit fixed point; DIV: reference_ops `Div`'s
-reciprocal; int16 LOGISTIC, TANH and RSQRT: interpolation in tables, one of which LiteRT ships as
-constants), which this does not reproduce: outputs are within a step or two of LiteRT's, not
-always the same integer (the README's exactness table gives the measured rates).
+reciprocal), which this does not reproduce: outputs are within a step or two of LiteRT's, not always the same integer (the README's exactness table gives the measured rates).
 
 RESIZE_BILINEAR, also here, is the exception: `resize_bilinear` is LiteRT's integer kernel, exact."""
 from __future__ import annotations
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -29,19 +26,9 @@ def _stored(op, y):
     return jnp.clip(ints, lo, hi)
 
 
-def float_formula(op, fn, *xs):
-    """`fn` of the inputs' real values, put on the output grid."""
-    return _stored(op, fn(*[_real(t, x) for t, x in zip(op.inputs, xs)]))
-
-
 def hard_swish(op, x):
     v = _real(op.inputs[0], x)
     return _stored(op, v * jnp.clip(v + 3.0, 0.0, 6.0) / 6.0)
-
-
-def rsqrt(op, x):
-    v = _real(op.inputs[0], x)
-    return _stored(op, jnp.where(v > 0, jax.lax.rsqrt(jnp.maximum(v, 1e-30)), jnp.inf))
 
 
 def div(op, x, y):

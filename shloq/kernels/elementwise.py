@@ -4,16 +4,18 @@ MAXIMUM, MINIMUM, SELECT(_V2), comparisons and logic on masks move stored intege
 gives the inputs and output one scale (it inserts a QUANTIZE where they differ). RELU, RELU6 and
 RELU_N1_TO_1 requantize and clamp; SQRT computes in float32 and truncates; ABS takes the magnitude of the stored integer less its zero point. int8 RSQRT is
 elementwise.cc's `RsqrtEvalQuantizedInt8`, a function of the 256 stored values, tabulated here
-with its exact integer arithmetic (`inv_sqrt_quantized_multiplier_exp`)."""
+with its exact integer arithmetic (`inv_sqrt_quantized_multiplier_exp`); int16 RSQRT looks up
+`LUTPopulate<int16_t>`'s interpolated table of 1/sqrt."""
 from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
 
 from shloq.errors import UnsupportedOpError
-from shloq.kernels import approximate, scale_of, storage_range, zero_point_of
+from shloq.kernels import scale_of, storage_range, zero_point_of
 from shloq.kernels.fixed_point import (inv_sqrt_quantized_multiplier_exp, multiply_by_quantized_multiplier,
                                        multiply_by_quantized_multiplier_int, quantize_multiplier)
+from shloq.kernels.lut import int16_lookup, int16_table
 from shloq.qscheme import round_half_away
 
 
@@ -54,10 +56,21 @@ KERNELS.update({"LESS": _compare(jnp.less), "LESS_EQUAL": _compare(jnp.less_equa
                 "LOGICAL_NOT": lambda op, x: jnp.logical_not(x), "REDUCE_ALL": reduce_all})
 
 
+def _int16_rsqrt_transform(output_scale):
+    """elementwise.cc's int16 RSQRT table function, in float: 1/sqrt(v), the largest output at v <= 0."""
+    def transform(v):
+        if v <= 0:
+            return np.float32(32767) * output_scale
+        return np.float32(1.0) / np.sqrt(np.float32(v))
+    return transform
+
+
 def rsqrt(op, x):
     src, out = op.inputs[0], op.outputs[0]
-    if src.dtype != np.int8:
-        return approximate.rsqrt(op, x)
+    if src.dtype == np.int16:  # LUTPopulate<int16_t> with float samples, interpolated lookups
+        table = int16_table(src.scale[0], zero_point_of(src), out.scale[0], zero_point_of(out),
+                            _int16_rsqrt_transform(np.float32(out.scale[0])), np.float32)
+        return int16_lookup(x, table)
     s_in, s_out = np.float32(scale_of(src)), np.float32(scale_of(out))
     multiplier, shift = quantize_multiplier(1.0 / float(np.float32(np.sqrt(s_in) * s_out)))
     table = []

@@ -2,20 +2,19 @@
 kernels/internal/common.h): LOGISTIC, TANH, GELU, EXP, RSQRT, SQRT, ... For each stored input
 `q`, `round_half_away(f(s_in * (q - zp_in)) / s_out) + zp_out` in float32 arithmetic, saturated;
 the table is built here with the same float32 steps (the transcendental in float64 rounded to
-float32, which is glibc's result in all but rare cases). int16 tables (`int16_table`: GELU's, SOFTMAX's)
-are `LUTPopulateInt16`'s 513 interpolated entries; int16 LOGISTIC and TANH interpolate in a
-constant table LiteRT ships, which shloq does not copy: they are float formulas
-(`shloq.kernels.approximate`)."""
+float32, which is glibc's result in all but rare cases). int16 tables (`int16_table`: GELU's,
+EXP's, RSQRT's, SOFTMAX's) are `LUTPopulateInt16`'s 513 interpolated entries; int16 LOGISTIC and
+TANH interpolate in LiteRT's sigmoid table, rebuilt here from its definition
+(`sigmoid_table_uint16`)."""
 from __future__ import annotations
 
 import math
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
 from shloq.errors import UnsupportedOpError
-from shloq.kernels import approximate, storage_range, zero_point_of
+from shloq.kernels import storage_range, zero_point_of
 from shloq.qscheme import round_half_away
 
 
@@ -32,11 +31,12 @@ def _tanh(x):
 
 
 def _gelu(x, approximate: bool):
-    """reference_ops `GeluTransform` / `GeluTransformApproximate` (gelu.h), in float."""
+    """reference_ops `GeluTransform` (0.5 x erfc(-x / sqrt 2), no cancellation for large negative x)
+    / `GeluTransformApproximate` (gelu.h), in float."""
     if approximate:
         inner = _f32(_f32(math.sqrt(2.0 / math.pi)) * (x + _f32(0.044715) * x * x * x))
         return _f32(0.5) * x * (_f32(1.0) + _f32(np.tanh(np.float64(inner))))
-    return _f32(0.5) * x * (_f32(1.0) + _f32(math.erf(float(np.float64(x) * np.float64(_f32(math.sqrt(0.5)))))))
+    return _f32(0.5) * x * _f32(math.erfc(float(x * _f32(-math.sqrt(0.5)))))
 
 
 def table(op, transform) -> np.ndarray:
@@ -57,8 +57,8 @@ def table(op, transform) -> np.ndarray:
 def _lookup(op, x, transform):
     src = op.inputs[0]
     if src.dtype == np.int16 and op.name in ("LOGISTIC", "TANH"):
-        return approximate.float_formula(op, jax.nn.sigmoid if op.name == "LOGISTIC" else jnp.tanh, x)
-    if src.dtype == np.int16 and op.name == "GELU":  # LUTPopulate<int16_t>: float samples
+        return _int16_sigmoid_interpolated(op, x, tanh=op.name == "TANH")
+    if src.dtype == np.int16:  # GELU, EXP: LUTPopulate<int16_t>, float samples
         out = op.outputs[0]
         return int16_lookup(x, int16_table(src.scale[0], zero_point_of(src), out.scale[0], zero_point_of(out),
                                            transform, np.float32))
@@ -106,6 +106,48 @@ def int16_lookup(value, table: np.ndarray):
     base = table[index]
     slope = table[index + 1] - base
     return (base + ((slope * offset + 64) >> 7)).astype(jnp.int16).astype(jnp.int32)
+
+
+def sigmoid_table_uint16() -> np.ndarray:
+    """LiteRT's `sigmoid_table_uint16` (kernels/internal/common.h, "sigmoid(i/24) at 0.16 format"):
+    each entry 65536 sigmoid(i/24) raised by half the linear interpolation's error at the midpoint
+    of its interval, rounded; the last is the saturated 65535 (checked entry by entry against
+    LiteRT's table, and by the int16 LOGISTIC/TANH tests)."""
+    i = np.arange(256, dtype=np.float64)
+
+    def scaled(v):
+        return 65536.0 / (1.0 + np.exp(-v / 24.0))
+
+    value, following, midpoint = scaled(i), scaled(i + 1), scaled(i + 0.5)
+    table = round_half_away(value + (midpoint - (value + following) / 2) / 2)
+    table[-1] = 65535
+    return table.astype(np.int64)
+
+
+def _int16_sigmoid_interpolated(op, x, tanh: bool):
+    """reference_integer_ops `Logistic` / `Tanh` on int16 (their input scale is never a power of
+    two here: shloq keeps int16 scales off them): the input rescaled to 1/(3*4096) by an integer
+    multiplier and shift (`SigmoidPrepare`/`TanhPrepare`), then interpolated in the sigmoid table
+    (tanh(x) = 2 sigmoid(2x) - 1)."""
+    multiplier, left_shift = np.float64(np.float32(op.inputs[0].scale[0])) * 4096.0 * 3.0, 0
+    while multiplier <= 32767.0 / 2.0 and left_shift <= 30:
+        left_shift += 1
+        multiplier *= 2.0
+    rounding = (1 << (left_shift - 1)) if left_shift > 0 else 0
+    value = (jnp.asarray(x, jnp.int64) * int(multiplier) + rounding) >> left_shift
+    magnitude = jnp.abs(value)
+    fraction_bits = 8 if tanh else 9
+    index = magnitude >> fraction_bits
+    table = jnp.asarray(sigmoid_table_uint16())
+    low, high = table[jnp.minimum(index, 254)], table[jnp.minimum(index + 1, 255)]
+    interpolated = (low << fraction_bits) + (magnitude & ((1 << fraction_bits) - 1)) * (high - low)
+    if tanh:
+        result = jnp.where(index >= 255, 0xFFFF << 8, interpolated)
+        result = jnp.where(value >= 0, result - (1 << 23) + (1 << 7), -result + (1 << 23) + (1 << 7) - 1)
+        return (result >> 8).astype(jnp.int32)
+    result = jnp.where(index >= 255, 0x7FFF << 10, interpolated)
+    result = jnp.where(value >= 0, result + (1 << 9), (1 << 25) - result + (1 << 9) - 1)
+    return (result >> 10).astype(jnp.int32)
 
 
 def logistic(op, x):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from shloq.kernels import activation_range, broadcast, scale_of, zero_point_of
+from shloq.kernels import activation_range, broadcast, zero_point_of
 from shloq.kernels.fixed_point import (multiply_by_quantized_multiplier, neon_rounding_doubling_high_mul,
                                        quantize_multiplier, rounding_divide_by_pot, shift_left)
 
@@ -17,7 +17,9 @@ def mul(op, x, y):
     a, b, out = op.inputs[0], op.inputs[1], op.outputs[0]
     if not out.quantized:
         return jnp.asarray(x) * jnp.asarray(y)
-    multiplier, shift = quantize_multiplier(scale_of(a) * scale_of(b) / scale_of(out))
+    # mul.cc's Prepare multiplies and divides the float scales in float, then widens to double
+    real = np.float32(a.scale[0]) * np.float32(b.scale[0]) / np.float32(out.scale[0])
+    multiplier, shift = quantize_multiplier(float(real))
     x = jnp.asarray(x, jnp.int32) - zero_point_of(a)
     y = jnp.asarray(y, jnp.int32) - zero_point_of(b)
     x, y = jnp.broadcast_arrays(x, y)

@@ -68,6 +68,7 @@ class MarkSitesPass(ModulePass):
     def run(self, module):
         rules = self.rules
         block = mlir.entry_block(module)
+        _decompose_for_int16(module, block, rules)
         catalogue.copy_dense_for_each_relu(block, activation_values(block, self._param_indices).__contains__)
         active = activation_values(block, self._param_indices)
         units, unmatched = catalogue.match_units(block, active.__contains__)
@@ -100,6 +101,22 @@ class MarkSitesPass(ModulePass):
         plan.insert_markers(block)
         for message in unused_rules(rules, paths):
             self.warn(module.operation.location, message)
+
+
+def _decompose_for_int16(module, block, rules) -> None:
+    """Composites without an int16 kernel (catalogue `int16_decomposed`, e.g. HARD_SWISH) that a
+    rule gives int16 activations become their decomposition again, whose ops have int16 kernels."""
+    from shloq.passes.inline import _inline_call
+
+    funcs = {ir.StringAttr(f.attributes["sym_name"]).value: f for f in module.body.operations
+             if f.operation.name == "func.func"}
+    for op in [o.operation for o in block.operations]:
+        spec = catalogue.single_op_spec(op)
+        if spec is None or not spec.int16_decomposed:
+            continue
+        rule = match_rule(rules, mlir.location_name(op.location), "", mlir.source_file_position(op.location))
+        if rule is not None and rule.act_qtype == "int16":
+            _inline_call(op, funcs[ir.FlatSymbolRefAttr(op.attributes["decomposition"]).value])
 
 
 def unused_rules(rules, paths) -> list[str]:

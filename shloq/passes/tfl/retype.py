@@ -70,7 +70,7 @@ def _reshaped_constant(const, type_, before):
     shape = ir.RankedTensorType(type_).shape
     integers = stored_integers(const).reshape(shape)
     return ir.Operation.create("tfl.pseudo_qconst", results=[type_], attributes={
-        "qtype": ir.TypeAttr.get(type_), "value": ir.DenseElementsAttr.get(np.ascontiguousarray(integers))},
+        "qtype": ir.TypeAttr.get(type_), "value": ir.DenseElementsAttr.get(np.require(integers, requirements="C"))},
         loc=const.location, ip=ir.InsertionPoint(before)).results[0]
 
 
