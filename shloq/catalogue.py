@@ -46,6 +46,9 @@ class OpSpec:
     # A composite LiteRT has no int16 kernel for: under int16, shloq-mark-sites quantizes its
     # decomposition (the elementwise ops it stands for) instead
     int16_decomposed: bool = False
+    # The converter's TFL op verifies that input and output element types agree, so a requantize
+    # to the other activation type folded into it fails conversion (litert-converter 0.5.0).
+    same_io_type: bool = False
 
 
 @dataclasses.dataclass
@@ -97,14 +100,15 @@ SPECS = {s.name: s for s in [
     OpSpec("batch_matmul", Category.INDEPENDENT, "BATCH_MATMUL"),
     OpSpec("sum", Category.INDEPENDENT, "SUM"),
     OpSpec("reduce_max", Category.SHARED, "REDUCE_MAX"),
-    OpSpec("exp", Category.INDEPENDENT, "EXP"),
-    OpSpec("rsqrt", Category.INDEPENDENT, "RSQRT"),
-    OpSpec("sqrt", Category.INDEPENDENT, "SQRT"),
+    OpSpec("exp", Category.INDEPENDENT, "EXP", same_io_type=True),
+    OpSpec("rsqrt", Category.INDEPENDENT, "RSQRT", same_io_type=True),
+    OpSpec("sqrt", Category.INDEPENDENT, "SQRT", same_io_type=True),
     OpSpec("abs", Category.INDEPENDENT, "ABS"),
     OpSpec("tanh", Category.FIXED, "TANH", {"i8": (1.0 / 128.0, 0), "i16": (1.0 / 32768.0, 0)}),
     OpSpec("logistic", Category.FIXED, "LOGISTIC", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}),
-    OpSpec("gelu", Category.INDEPENDENT, "GELU", int16_by_retype=True),
-    OpSpec("hard_swish", Category.INDEPENDENT, "HARD_SWISH", dtypes=("i8",), int16_decomposed=True),  # LiteRT 2.3.0
+    OpSpec("gelu", Category.INDEPENDENT, "GELU", int16_by_retype=True, same_io_type=True),
+    OpSpec("hard_swish", Category.INDEPENDENT, "HARD_SWISH", dtypes=("i8",), int16_decomposed=True,
+           same_io_type=True),  # LiteRT 2.3.0
     OpSpec("resize_nearest", Category.SHARED, "RESIZE_NEAREST_NEIGHBOR"),
     OpSpec("resize_bilinear", Category.SHARED, "RESIZE_BILINEAR"),
     OpSpec("select", Category.SHARED_ALL, "SELECT_V2"),

@@ -39,7 +39,7 @@ from shloq import mlir
 from shloq.interpreter import marker_attrs
 from shloq.passes import ModulePass, register
 from shloq.passes.quantize import resolved_sites, tensor_type_text
-from shloq.passes.tfl.restore_requantizes import record_requantizes
+from shloq.passes.tfl.restore_requantizes import prepare_requantizes
 from shloq.qscheme import SiteQParams
 
 COMPOSITE_NAME = "quant.fake_quant"
@@ -95,7 +95,7 @@ class AnnotatePass(ModulePass):
     def run(self, module):
         decompositions = _Decompositions(module)
         sites = resolved_sites(module, self.file, self.ranges)
-        record_requantizes(module, sites)
+        sites = prepare_requantizes(module, sites)
         for op, qparams in sites:
             element = str(ir.RankedTensorType(op.operands[0].type).element_type)
             if element != "f32":

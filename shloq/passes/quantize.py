@@ -14,7 +14,7 @@ from shloq.errors import InputError
 from shloq.emulation import bias_safe_weights
 from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.passes import ModulePass, register
-from shloq.passes.tfl.restore_requantizes import record_requantizes
+from shloq.passes.tfl.restore_requantizes import prepare_requantizes
 from shloq.qscheme import MissingRangeError, site_qparams
 
 
@@ -46,7 +46,7 @@ class QuantizePass(ModulePass):
 
     def run(self, module):
         sites = resolved_sites(module, self.file, self.ranges)
-        record_requantizes(module, sites)
+        sites = prepare_requantizes(module, sites)
         for op, qparams in sites:
             value = op.operands[0]
             shape = mlir.tensor_shape(value.type)

@@ -16,11 +16,13 @@ and int16->int8). An op left mixed that no record explains is an error: it would
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 from litert_converter.mlir import ir
 
-from shloq import mlir
+from shloq import catalogue, mlir
+from shloq.interpreter import marker_attrs
 from shloq.passes import register
 from shloq.passes.tfl import TFLPass
 
@@ -29,18 +31,27 @@ _CONSTANTS = ("tfl.pseudo_qconst", "tfl.pseudo_const", "tfl.no_value", "arith.co
 _STORAGE = re.compile(r"!quant\.uniform<([iu]\d+)")
 
 
-def record_requantizes(module, sites) -> None:
-    """Records, in the module attribute `shloq.requantizes`, each marker of `sites` (marker op,
-    SiteQParams) that reads a marker of another storage type: a requantize between int8 and int16.
-    Call it on the marked module, before the markers are rewritten."""
+def prepare_requantizes(module, sites: list) -> list:
+    """Before the site markers of `sites` ((marker op, SiteQParams), as shloq-quantize and
+    shloq-annotate resolve them) are rewritten: finds each marker that reads a marker of the
+    other storage type, a requantize between int8 and int16. Where the producer's TFL op verifies
+    that its input and output types agree (`OpSpec.same_io_type`), the fold would fail conversion,
+    so the requantize moves between a reshape to 1-D and one back (a reshape is a same-scale op,
+    which the fold leaves alone); this pass removes the pair after conversion. Every other one is
+    recorded in the module attribute `shloq.requantizes`. Returns `sites` with the markers added."""
     params = dict(sites)
+    sites = list(sites)
     records = []
-    for marker, q in sites:
+    for marker, q in list(sites):
         source = mlir.producer(marker.operands[0])
         if source not in params or params[source].dtype == q.dtype:
             continue
         producer = mlir.producer(source.operands[0])
         if producer is None:
+            continue
+        spec = catalogue.SPECS.get(marker_attrs(source).get("op", "").split(":")[0])
+        if spec is not None and spec.same_io_type:
+            sites += _between_reshapes(source, marker, params[source], q)
             continue
         records.append(ir.DictAttr.get({
             "at": ir.StringAttr.get(str(producer.location)),
@@ -48,6 +59,31 @@ def record_requantizes(module, sites) -> None:
             "to": ir.TypeAttr.get(ir.Type.parse(q.type_text()))}))
     if records:
         module.operation.attributes[RECORDS] = ir.ArrayAttr.get(records)
+    return sites
+
+
+def _between_reshapes(source, marker, source_q, marker_q) -> list:
+    """`source -> marker` (two markers) becomes `source -> reshape to 1-D -> source' -> marker ->
+    reshape back -> marker'`, primes being copies of the markers (same sites); returns the copies
+    with their parameters."""
+    shape_type = marker.results[0].type
+    flat = ir.RankedTensorType.get([math.prod(mlir.tensor_shape(shape_type))],
+                                   ir.RankedTensorType(shape_type).element_type)
+    to_flat = ir.Operation.create("stablehlo.reshape", results=[flat], operands=[source.results[0]],
+                                  loc=source.location, ip=ir.InsertionPoint(marker))
+    flat_source = source.clone(ip=ir.InsertionPoint(marker))
+    flat_source.operands[0] = to_flat.results[0]
+    flat_source.results[0].set_type(flat)
+    marker.operands[0] = flat_source.results[0]
+    marker.results[0].set_type(flat)
+    after = ir.InsertionPoint.after(marker)
+    back = ir.Operation.create("stablehlo.reshape", results=[shape_type], operands=[marker.results[0]],
+                               loc=marker.location, ip=after)
+    shaped_marker = marker.clone(ip=ir.InsertionPoint.after(back))
+    shaped_marker.operands[0] = back.results[0]
+    shaped_marker.results[0].set_type(shape_type)
+    marker.results[0].replace_all_uses_except(shaped_marker.results[0], back)
+    return [(flat_source, source_q), (shaped_marker, marker_q)]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +133,9 @@ class RestoreRequantizesPass(TFLPass):
     summary = "Give ops the converter folded an int8<->int16 requantize into their own type back, and requantize after them."
 
     def run(self, module):
+        for op in list(mlir.walk(module.operation)):
+            if op.name == "tfl.quantize":
+                _drop_reshapes_around(op)
         records = _records(module)
         for op in list(mlir.walk(module.operation)):
             if op.name in ("tfl.quantize", "tfl.dequantize") or op.name in _CONSTANTS:
@@ -137,3 +176,28 @@ def _requantize_after(op, result, record: _Record) -> None:
                                      attributes={"qtype": ir.TypeAttr.get(folded)},
                                      loc=op.location, ip=ir.InsertionPoint.after(op))
     result.replace_all_uses_except(requantize.results[0], requantize)
+
+
+def _drop_reshapes_around(requantize) -> None:
+    """`reshape to 1-D -> requantize between int8 and int16 -> reshape back` (as
+    `prepare_requantizes` separates a requantize from its producer) becomes the requantize alone."""
+    flatten = mlir.producer(requantize.operands[0])
+    readers = mlir.users(requantize.results[0])
+    if (flatten is None or flatten.name != "tfl.reshape" or len(mlir.users(flatten.results[0])) != 1
+            or len(readers) != 1 or readers[0].name != "tfl.reshape"):
+        return
+    unflatten, value = readers[0], flatten.operands[0]
+    if (ir.ShapedType(unflatten.results[0].type).shape != ir.ShapedType(value.type).shape
+            or _storage(value.type) == _storage(unflatten.results[0].type)):
+        return
+    typed = unflatten.results[0].type
+    replacement = ir.Operation.create("tfl.quantize", results=[typed], operands=[value],
+                                      attributes={"qtype": ir.TypeAttr.get(typed)},
+                                      loc=requantize.location, ip=ir.InsertionPoint(unflatten))
+    unflatten.results[0].replace_all_uses_with(replacement.results[0])
+    shapes = [mlir.producer(v) for v in list(flatten.operands[1:]) + list(unflatten.operands[1:])]
+    for op in (unflatten, requantize, flatten):
+        op.erase()
+    for op in shapes:
+        if op is not None and not any(list(r.uses) for r in op.results):
+            op.erase()
