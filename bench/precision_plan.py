@@ -191,7 +191,11 @@ def minilm_rows(skip_aeq: bool) -> tuple[list[dict], dict]:
     plans = {}
     for target in MINILM_TARGETS:
         start = time.perf_counter()
-        plan = shloq.plan_precision(exported, variables, calibration, target, metric="cosine")
+        try:
+            plan = shloq.plan_precision(exported, variables, calibration, target, metric="cosine")
+        except shloq.ShloqError as err:
+            rows.append(failed_plan_row(f"shloq plan cosine {target}", err, time.perf_counter() - start))
+            continue
         seconds = time.perf_counter() - start
         plans[target] = plan
         rows.append(measure(f"shloq plan cosine {target}", plan.model.tflite,
@@ -209,10 +213,24 @@ def minilm_rows(skip_aeq: bool) -> tuple[list[dict], dict]:
     return rows, plans
 
 
+def failed_plan_row(label: str, err: Exception, seconds: float) -> dict:
+    """A plan that did not convert: the error, and what the simulation had chosen."""
+    plan = getattr(err, "plan", None)
+    chosen = (f"{len(plan.int16_groups)} groups / {plan.int16_ops} ops, simulated "
+              f"{plan.simulated['plan']:.4g}" if plan else "")
+    print(f"  {label}: failed ({chosen}): {str(err).splitlines()[0][:400]}", flush=True)
+    return {"model": label, "error": f"{chosen}: " + str(err).splitlines()[0][-300:], "seconds": seconds,
+            "int16_ops": plan.int16_ops if plan else None}
+
+
 def minilm_verdicts(rows: list[dict]) -> list[tuple[bool, str]]:
     by = {r["model"]: r for r in rows}
     strict, loose = by.get(f"shloq plan cosine {MINILM_TARGETS[0]}"), by.get(f"shloq plan cosine {MINILM_TARGETS[1]}")
     verdicts = []
+    for label, row in ((f"cosine {MINILM_TARGETS[0]}", strict), (f"cosine {MINILM_TARGETS[1]}", loose)):
+        if row and "error" in row:
+            verdicts.append((False, f"1. MiniLM plan for {label}: {row['error'][:300]}"))
+    strict, loose = (None if r is None or "error" in r else r for r in (strict, loose))
     if strict:
         verdicts.append((not strict["non_integer"] and strict["mean_cos"] >= 0.995 and strict["min_cos"] >= 0.96
                          and strict["size"] <= 0.30,
@@ -235,7 +253,11 @@ def gpt_row() -> tuple[dict, list[tuple[bool, str]]]:
 
     f, params, exported, calibration, tests = zoo.build("gpt_block")
     start = time.perf_counter()
-    plan = shloq.plan_precision(exported, params, calibration, GPT_TARGET_DB)
+    try:
+        plan = shloq.plan_precision(exported, params, calibration, GPT_TARGET_DB)
+    except shloq.ShloqError as err:
+        row = failed_plan_row("GPT block plan 30 dB", err, time.perf_counter() - start)
+        return row, [(False, f"4. GPT block with a plan for 30 dB: {row['error'][:300]}")]
     seconds = time.perf_counter() - start
     model = plan.model
     reference = [[np.asarray(f(params, x))] for x in tests]
@@ -270,7 +292,9 @@ def markdown(cpu_text: str, minilm: list[dict], gpt: dict | None, verdicts) -> s
                          f"{r['size']:.3f}x | {r['builtin_ms']:.1f} | {r['xnnpack_ms']:.1f} | {odd} | "
                          f"{r.get('seconds', 0):.0f} |")
         lines.append("")
-    if gpt:
+    if gpt and "error" in gpt:
+        lines += [f"GPT zoo block: plan failed: {gpt['error']}", ""]
+    elif gpt:
         lines += [f"GPT zoo block: plan {gpt['int16']}, {gpt['sqnr_db']:.1f} dB vs float on the test inputs "
                   f"(planned {gpt['planned']:.1f} dB on calibration batches), LiteRT vs emulate within one step "
                   f"{gpt['agreement']:.2%}, planned in {gpt['seconds']:.0f} s", ""]

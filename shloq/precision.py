@@ -195,8 +195,14 @@ def plan_precision(model, params, batches, target: float, *, metric: str = "sqnr
             prefix = max(candidates.index(g) for g in previous) + 1 if previous else 0
             chosen = candidates[:min(len(candidates), prefix + max(1, (len(candidates) - prefix + 3) // 4))]
         plan = _plan(study, chosen, metric, target, quality({g.index for g in chosen}), simulated)
-        plan.verified, plan.model = _verify(source, model, params, batches, plan.rules, validation, study, method,
-                                            strict, progress)
+        try:
+            plan.verified, plan.model = _verify(source, model, params, batches, plan.rules, validation, study,
+                                                method, strict, progress)
+        except ShloqError as err:  # the converter refused the plan: say which plan, keep it for inspection
+            err.args = (f"the plan with {len(plan.int16_groups)} int16 group(s) ({plan.int16_ops} ops; simulated "
+                        f"{_fmt(plan.simulated['plan'], metric)}) does not convert: {err}",)
+            err.plan = plan
+            raise
         verified_plans.append(plan)
         if plan.verified >= target or len(chosen) == len(candidates):
             break
