@@ -139,9 +139,10 @@ def plan_precision(model, params, batches, target: float, *, metric: str = "sqnr
                    progress: bool = True, show: bool = True) -> PrecisionPlan:
     """Chooses per op int8 or int16 activations so that the converted model reaches `target` on
     `metric` (`"sqnr_db"` against float, or `"cosine"`: the mean cosine of output rows, e.g.
-    embeddings; of the worst output when there are several) with the fewest int16 ops. `batches` calibrate (as `shloq.calibrate`);
-    quality is measured on `validation` (input tuples; by default the first VALIDATION_BATCHES
-    calibration batches). With `latency_budget_ms`, the plan's LiteRT latency (builtin kernels,
+    embeddings; of the worst output when there are several) with the fewest int16 ops. `batches`
+    calibrate (as `shloq.calibrate`); quality is measured on `validation` (input tuples; by default
+    the first VALIDATION_BATCHES calibration batches). A plan the converter refuses raises its
+    error, with the plan as the error's `plan`. With `latency_budget_ms`, the plan's LiteRT latency (builtin kernels,
     one thread, one validation batch) must not exceed it. Prints the plan's table unless `show`
     is off. Raises PrecisionTargetError (holding the best plan) when no plan reaches the target."""
     from shloq.api import load

@@ -142,6 +142,14 @@ def test_unreachable_target_raises_with_the_best_plan():
     assert best.verified < 90 and len(best.int16_groups) == len(best.groups)
 
 
+def test_latency_budget_refuses_a_slower_plan():
+    _, params, exported, batches = _model("linen")
+    with pytest.raises(shloq.PrecisionTargetError, match="over the budget of 1e-06 ms") as caught:
+        shloq.plan_precision(exported, params, batches, LOOSE_DB, method="minmax", latency_budget_ms=1e-6,
+                             progress=False, show=False)
+    assert caught.value.best.verified >= LOOSE_DB
+
+
 def test_cosine_target():
     _, params, exported, batches = _model("torch_style")
     plan = shloq.plan_precision(exported, params, batches, 0.9999, metric="cosine", method="minmax",
