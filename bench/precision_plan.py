@@ -33,6 +33,9 @@ RESULTS = ROOT / "bench" / "results"
 INTEGER = {"int8", "int16", "int32", "int64"}
 MINILM_TARGETS = (0.995, 0.99)
 GPT_TARGET_DB = 30.0
+# The GPT plan is made for 1 dB more than the acceptance line: it is planned on calibration batches and
+# measured on the zoo's test inputs, which sat 0.7 dB lower in a run planned for 30 dB (30.6 vs 29.9).
+GPT_PLANNING_MARGIN_DB = 1.0
 AEQ_MIXED_INT16 = r"(output_norm|/add|/output/dot_general)"  # residual sums, layer norms, attn-out/FFN-out denses
 REPEATS = 20
 
@@ -254,9 +257,9 @@ def gpt_row() -> tuple[dict, list[tuple[bool, str]]]:
     f, params, exported, calibration, tests = zoo.build("gpt_block")
     start = time.perf_counter()
     try:
-        plan = shloq.plan_precision(exported, params, calibration, GPT_TARGET_DB)
+        plan = shloq.plan_precision(exported, params, calibration, GPT_TARGET_DB + GPT_PLANNING_MARGIN_DB)
     except shloq.ShloqError as err:
-        row = failed_plan_row("GPT block plan 30 dB", err, time.perf_counter() - start)
+        row = failed_plan_row(f"GPT block plan {GPT_TARGET_DB + GPT_PLANNING_MARGIN_DB:g} dB", err, time.perf_counter() - start)
         return row, [(False, f"4. GPT block with a plan for 30 dB: {row['error'][:300]}")]
     seconds = time.perf_counter() - start
     model = plan.model
@@ -267,7 +270,7 @@ def gpt_row() -> tuple[dict, list[tuple[bool, str]]]:
     step = model.output_steps[0]
     close = np.concatenate([np.ravel(np.abs(a[0] - b[0]) <= step * 1.001) for a, b in zip(litert_out, emulated)])
     non_integer = non_integer_ops(model.tflite)
-    row = {"model": "GPT block plan 30 dB", "sqnr_db": db, "agreement": float(np.mean(close)),
+    row = {"model": f"GPT block plan {GPT_TARGET_DB + GPT_PLANNING_MARGIN_DB:g} dB", "sqnr_db": db, "agreement": float(np.mean(close)),
            "int16": f"{len(plan.int16_groups)} groups / {plan.int16_ops} ops", "non_integer": non_integer,
            "seconds": seconds, "planned": plan.verified}
     print(f"  GPT block: {db:.1f} dB vs float on the test inputs, LiteRT vs emulate within one step "
