@@ -30,7 +30,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "examples"), str(ROOT / "tests"), str(ROOT)]
 
 RESULTS = ROOT / "bench" / "results"
-INTEGER = {"int8", "int16", "int32", "int64"}
+INTEGER = {"int8", "int16", "int32", "int64", "bool"}  # bool: masks and comparisons of token ids, no float
 MINILM_TARGETS = (0.995, 0.99)
 GPT_TARGET_DB = 30.0
 # The GPT plan is made for 1 dB more than the acceptance line: it is planned on calibration batches and
@@ -96,8 +96,8 @@ def latency_ms(tflite: bytes, inputs, xnnpack: bool) -> float:
 
 
 def non_integer_ops(tflite: bytes) -> list[str]:
-    """Ops with a tensor other than int8/int16/int32/int64, besides the entry QUANTIZE's float input
-    and the exit DEQUANTIZE's float output."""
+    """Ops with a tensor other than int8/int16/int32/int64 (or bool), besides the entry QUANTIZE's
+    float input and the exit DEQUANTIZE's float output."""
     from shloq import litert
 
     found = []
@@ -300,7 +300,8 @@ def markdown(cpu_text: str, minilm: list[dict], gpt: dict | None, verdicts) -> s
     elif gpt:
         lines += [f"GPT zoo block: plan {gpt['int16']}, {gpt['sqnr_db']:.1f} dB vs float on the test inputs "
                   f"(planned {gpt['planned']:.1f} dB on calibration batches), LiteRT vs emulate within one step "
-                  f"{gpt['agreement']:.2%}, planned in {gpt['seconds']:.0f} s", ""]
+                  f"{gpt['agreement']:.2%}, planned in {gpt['seconds']:.0f} s; ops with other tensor types than int8/16/32/64 and bool: "
+                  f"{', '.join(sorted(set(gpt['non_integer']))) or 'none'}", ""]
     lines += [f"- {'PASS' if ok else 'FAIL'}: {text}" for ok, text in verdicts]
     return "\n".join(lines) + "\n"
 
