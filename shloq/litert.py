@@ -23,9 +23,12 @@ def signature_input_names(names: list[str]) -> list[str]:
     return [_tensor_name(n, f"input_{i}") for i, n in enumerate(names)]
 
 
-def to_tflite(module_text: str, input_names: list[str]) -> bytes:
+def to_tflite(module_text: str, input_names: list[str], dynamic_range: bool = False) -> bytes:
     """Converts quantized StableHLO text (QDQ form) to a full-integer LiteRT flatbuffer; the
-    post-conversion passes (`shloq.passes.tfl.POST_CONVERSION`) fix the TFL module before export."""
+    post-conversion passes (`shloq.passes.tfl.POST_CONVERSION`) fix the TFL module before export.
+    With `dynamic_range`, ops reading a dequantized int8 weight and float activations get LiteRT's
+    hybrid kernels (the converter's DYNAMIC mode, which takes them only outside strict QDQ mode);
+    static QDQ pairs still give integer kernels."""
     from shloq.passes import run_pipeline
     from shloq.passes.tfl import POST_CONVERSION
 
@@ -37,8 +40,8 @@ def to_tflite(module_text: str, input_names: list[str]) -> bytes:
         converter_api_ext.set_signature(module.operation, signature_name="serving_default", input_names=names,
                                         output_names=[f"output_{i}" for i in range(n_outputs)])
         config = converter_api_ext.ConvertToTFLConfig()
-        config.qdq_conversion_mode = "STATIC"
-        config.strict_qdq_mode = True
+        config.qdq_conversion_mode = "DYNAMIC" if dynamic_range else "STATIC"
+        config.strict_qdq_mode = not dynamic_range
         try:
             with native_logs_filtered():
                 converter_api_ext.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)
@@ -68,13 +71,21 @@ def interpreter(tflite: bytes, xnnpack: bool = False, preserve_all_tensors: bool
 def op_table(tflite: bytes) -> list[dict]:
     """Each op of the model with its input and output tensor dtypes, in execution order."""
     interp = interpreter(tflite)
-    tensors = {t["index"]: t for t in interp.get_tensor_details()}
+    names = {t["index"]: np.dtype(t["dtype"]).name for t in interp.get_tensor_details()}
+    names.update(dict.fromkeys(_int4_tensors(tflite), "int4"))  # the interpreter reports them as int8
 
     def dtypes(indices):
-        return [np.dtype(tensors[i]["dtype"]).name for i in indices if i >= 0 and i in tensors]
+        return [names[i] for i in indices if i >= 0 and i in names]
 
     return [{"op": op["op_name"], "inputs": dtypes(op["inputs"]), "outputs": dtypes(op["outputs"])}
             for op in interp._get_ops_details()]
+
+
+def _int4_tensors(tflite: bytes) -> list[int]:
+    from ai_edge_litert import schema_py_generated as schema
+
+    graph = schema.Model.GetRootAs(tflite, 0).Subgraphs(0)
+    return [i for i in range(graph.TensorsLength()) if graph.Tensors(i).Type() == schema.TensorType.INT4]
 
 
 def float_ops(table: list[dict]) -> list[dict]:

@@ -15,7 +15,7 @@ from shloq import catalogue, mlir
 from shloq.catalogue import Category
 from shloq.interpreter import SITE_TARGET
 from shloq.passes import ModulePass, param_indices, register
-from shloq.qscheme import storage_type
+from shloq.qscheme import activation_storage, storage_type
 from shloq.rules import QuantizationRule, match_rule
 
 UNSUPPORTED = "is not in shloq's op catalogue"
@@ -57,12 +57,14 @@ class MarkSitesPass(ModulePass):
     weight_qtype: str = "int8"
     act_qtype: str = "int8"
     param_args: str = ""
+    per_channel_weights: bool = True
     rules: list = dataclasses.field(default_factory=list, metadata={"cli": False})
 
     def __post_init__(self):
         """Builds (and so validates) the rule the options spell when no rules are given."""
         if not self.rules:
-            self.rules = [QuantizationRule(self.op_path, None, self.weight_qtype or None, self.act_qtype or None)]
+            self.rules = [QuantizationRule(self.op_path, None, self.weight_qtype or None, self.act_qtype or None,
+                                           self.per_channel_weights)]
         self._param_indices = param_indices(self)
 
     def run(self, module):
@@ -87,7 +89,7 @@ class MarkSitesPass(ModulePass):
             rule = match_rule(rules, *path)
             if rule is None:
                 continue
-            dtype = storage_type(rule.act_qtype) if rule.act_qtype else None
+            dtype = activation_storage(rule.act_qtype)
             obstacle = catalogue.int16_obstacle(unit) if dtype == "i16" else None
             if dtype is not None and (dtype not in unit.spec.dtypes or obstacle):
                 message = f"'{unit.primary.name}' ({unit.spec.litert_op}) " + (
@@ -97,6 +99,13 @@ class MarkSitesPass(ModulePass):
                 else:
                     self.warn(unit.primary.location, message + "; it stays float")
                 continue
+            if rule.weight_qtype == "int4" and unit.weight is not None and unit.spec.name != "dense":
+                message = f"'{unit.primary.name}' ({unit.spec.litert_op}) has no int4 weights in shloq: only dense layers do"
+                if self.strict:
+                    unit.primary.location.emit_error(message)
+                    continue
+                self.warn(unit.primary.location, message + "; its weights are int8")
+                rule = dataclasses.replace(rule, weight_qtype="int8")
             plan.add(unit, rule)
         plan.insert_markers(block)
         for message in unused_rules(rules, paths):
@@ -175,17 +184,23 @@ class _SitePlan:
 
     def add(self, unit: catalogue.Unit, rule: QuantizationRule) -> None:
         """Sites for `unit` as `rule` asks: its weight, and unless the rule keeps activations
-        float (weight-only), its activation inputs and output. An input that is an output quantized
-        with the other activation type gets an input site in this unit's type as well: the QDQ form
-        then holds a requantize between them (see `shloq.passes.tfl.restore_requantizes`)."""
-        if unit.weight is not None and rule.weight_qtype is not None:
-            w = unit.weight
-            key = self.new_key(kind="weight", dtype=storage_type(rule.weight_qtype), axis=w.axis, op=unit.spec.name)
-            consumer = next(op for op in unit.ops if w.value in list(op.operands))
-            self.weight_markers.append((w.value, key, consumer))
-        if rule.act_qtype is None:
+        float in the graph (weight-only, dynamic range), its activation inputs and output; there,
+        an embedding table is a weight. An input that is an output quantized with the other
+        activation type gets an input site in this unit's type as well: the QDQ form then holds a
+        requantize between them (see `shloq.passes.tfl.restore_requantizes`)."""
+        dtype = activation_storage(rule.act_qtype)
+        weight = unit.weight and (unit.weight.value, unit.weight.axis)
+        weight_dtype = storage_type(rule.weight_qtype) if rule.weight_qtype else None
+        if dtype is None and unit.spec.name == "gather":  # rows as a dense's output channels
+            weight, weight_dtype = (unit.statics[0], 0), weight_dtype and "i8"  # int8 under int4 rules too
+        if weight and weight_dtype is not None:
+            value, axis = weight
+            per_channel = {"axis": axis} if rule.per_channel_weights and axis is not None else {}
+            key = self.new_key(kind="weight", dtype=weight_dtype, **per_channel, op=unit.spec.name)
+            consumer = next(op for op in unit.ops if value in list(op.operands))
+            self.weight_markers.append((value, key, consumer))
+        if dtype is None:
             return
-        dtype = storage_type(rule.act_qtype)
         for value in unit.inputs:
             if (value, dtype) not in self.site_of:
                 self.site_of[(value, dtype)] = self.new_key(kind="activation", dtype=dtype)

@@ -19,7 +19,8 @@ from shloq import mlir
 from shloq.passes import ModulePass
 
 # The post-conversion passes `to_tflite` runs, in order (registered names).
-POST_CONVERSION: list[str] = ["shloq-tfl-restore-requantizes", "shloq-tfl-conv-bias", "shloq-tfl-retype"]
+POST_CONVERSION: list[str] = ["shloq-tfl-int4-weights", "shloq-tfl-hybrid-inputs", "shloq-tfl-restore-requantizes",
+                              "shloq-tfl-conv-bias", "shloq-tfl-retype"]
 
 
 class TFLPass(ModulePass):
@@ -57,4 +58,4 @@ def stored_integers(const) -> np.ndarray:
 
 def load_all():
     """Imports (so registers) every post-conversion pass."""
-    from shloq.passes.tfl import conv_bias, restore_requantizes, retype  # noqa: F401
+    from shloq.passes.tfl import conv_bias, hybrid_inputs, int4_weights, restore_requantizes, retype  # noqa: F401
