@@ -36,6 +36,9 @@ class OpSpec:
     litert_op: str
     fixed_qparams: dict | None = None  # dtype -> (scale, zero point), for Category.FIXED
     dtypes: tuple = ("i8", "i16")      # activation types LiteRT has a kernel (and the converter a pattern) for
+    # The converter's TFL op verifies that input and output element types agree, so a requantize
+    # to the other activation type folded into it fails conversion (litert-converter 0.5.0).
+    same_io_type: bool = False
     # LiteRT has an int16 kernel but the converter no int16 pattern: the op is converted as int8
     # between int16 requantizes (shloq-int16-scaffold) and retyped to int16 after (shloq-tfl-retype)
     int16_by_retype: bool = False
@@ -46,9 +49,6 @@ class OpSpec:
     # A composite LiteRT has no int16 kernel for: under int16, shloq-mark-sites quantizes its
     # decomposition (the elementwise ops it stands for) instead
     int16_decomposed: bool = False
-    # The converter's TFL op verifies that input and output element types agree, so a requantize
-    # to the other activation type folded into it fails conversion (litert-converter 0.5.0).
-    same_io_type: bool = False
 
 
 @dataclasses.dataclass
@@ -107,8 +107,7 @@ SPECS = {s.name: s for s in [
     OpSpec("tanh", Category.FIXED, "TANH", {"i8": (1.0 / 128.0, 0), "i16": (1.0 / 32768.0, 0)}),
     OpSpec("logistic", Category.FIXED, "LOGISTIC", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}),
     OpSpec("gelu", Category.INDEPENDENT, "GELU", int16_by_retype=True, same_io_type=True),
-    OpSpec("hard_swish", Category.INDEPENDENT, "HARD_SWISH", dtypes=("i8",), int16_decomposed=True,
-           same_io_type=True),  # LiteRT 2.3.0
+    OpSpec("hard_swish", Category.INDEPENDENT, "HARD_SWISH", dtypes=("i8",), int16_decomposed=True, same_io_type=True),  # LiteRT 2.3.0
     OpSpec("resize_nearest", Category.SHARED, "RESIZE_NEAREST_NEIGHBOR"),
     OpSpec("resize_bilinear", Category.SHARED, "RESIZE_BILINEAR"),
     OpSpec("select", Category.SHARED_ALL, "SELECT_V2"),

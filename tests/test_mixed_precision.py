@@ -164,8 +164,7 @@ PRODUCERS = {
 FOLDED = ["FULLY_CONNECTED", "ADD", "SUB", "MUL", "ABS", "CONV_2D", "DEPTHWISE_CONV_2D"]
 SEPARATED = {"BATCH_MATMUL": "batch_matmul", "MEAN": "mean", "SUM": "sum", "EXP": "exp", "SQRT": "sqrt",
              "RSQRT": "rsqrt", "GELU": "gelu", "HARD_SWISH": "hard_swish"}
-NO_INT16 = ("CONV_2D", "DEPTHWISE_CONV_2D",  # 16x8 conv biases: issue 13's fix 2
-            "GELU", "HARD_SWISH", "EXP")      # no int16 conversion (fix 3), no int16 EXP emulation
+NO_INT16 = ("HARD_SWISH",)  # LiteRT 2.3.0 has no int16 HARD_SWISH: its decomposition runs instead
 
 
 # In CI: one case per failure mode (wrong numbers, prepare or invoke failure, verifier); the rest slow.
@@ -245,6 +244,8 @@ def test_a_requantize_the_converter_would_fold_into_a_type_checked_op_is_kept_ap
     assert _fidelity(model, tests)[0] >= 0.999
 
     spec = catalogue.SPECS[SEPARATED[kind]]
+    if producer_type == "int16" and spec.int16_by_retype:
+        return  # shloq-int16-scaffold hands the op over in int8 between reshaped requantizes anyway
     monkeypatch.setitem(catalogue.SPECS, spec.name, dataclasses.replace(spec, same_io_type=False))
     with pytest.raises(shloq.ConversionError, match="must have same element type"):
         shloq.convert(exported, rules, params, stats)

@@ -3,7 +3,7 @@
 // composites follow each other.
 // RUN: shloq-opt -p shloq-annotate %s | FileCheck %s
 
-// CHECK: module attributes {shloq.requantizes = [{at = "loc(\22model/add\22)", from = !quant.uniform<i16:f32, 6.10370{{[0-9]*}}E-5>, to = !quant.uniform<i8:f32, 0.01568627{{[0-9]*}}:-1>}]}
+// CHECK: module attributes {shloq.requantizes = [{at = "loc(\22model/add\22)", from = !quant.uniform<i16:f32, {{[0-9.]+}}E-5>, to = !quant.uniform<i8:f32, 0.01568627{{[0-9]*}}:-1>}]}
 // CHECK: %[[A:.*]] = stablehlo.add
 // CHECK: %[[Q16:.*]] = stablehlo.composite "quant.fake_quant" %{{.*}}, %[[A]] {composite_attributes = {dtype = "i16"
 // CHECK: stablehlo.composite "quant.fake_quant" %{{.*}}, %{{.*}}, %[[Q16]] {composite_attributes = {dtype = "i8"

@@ -19,8 +19,8 @@ from shloq import mlir
 from shloq.passes import ModulePass
 
 # The post-conversion passes `to_tflite` runs, in order (registered names).
-POST_CONVERSION: list[str] = ["shloq-tfl-int4-weights", "shloq-tfl-hybrid-inputs", "shloq-tfl-restore-requantizes",
-                              "shloq-tfl-conv-bias", "shloq-tfl-retype"]
+POST_CONVERSION: list[str] = ["shloq-tfl-int4-weights", "shloq-tfl-hybrid-inputs", "shloq-tfl-conv-bias",
+                              "shloq-tfl-retype", "shloq-tfl-restore-requantizes"]
 
 
 class TFLPass(ModulePass):

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 
 from litert_converter.mlir import ir
 
 from shloq import catalogue, mlir
 from shloq.interpreter import marker_attrs
 from shloq.passes import register
-from shloq.passes.tfl import TFLPass
+from shloq.passes.tfl import TFLPass, uniform_params
 
 RECORDS = "shloq.requantizes"
 _CONSTANTS = ("tfl.pseudo_qconst", "tfl.pseudo_const", "tfl.no_value", "arith.constant", "tfl.qconst")
-_STORAGE = re.compile(r"!quant\.uniform<([iu]\d+)")
 
 
 def prepare_requantizes(module, sites: list) -> list:
@@ -106,9 +104,9 @@ def _records(module) -> list[_Record]:
 
 
 def _storage(type_) -> str | None:
-    """`i8`/`i16` of a quantized tensor type, or None for any other type."""
-    m = _STORAGE.match(str(ir.ShapedType(type_).element_type)) if isinstance(type_, ir.ShapedType) else None
-    return m.group(1) if m else None
+    """`i8`/`i16` of a per-tensor quantized tensor type (activations are), or None."""
+    params = uniform_params(type_)
+    return params[0] if params else None
 
 
 def _activation_storage(op) -> set:
