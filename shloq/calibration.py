@@ -83,17 +83,18 @@ def result_stats(func) -> list[tuple[int, str, str]]:
 
 def accumulate(program, stat_layout, batches, input_specs, method: str, percentile: float, progress: bool,
                site_dtypes: dict[int, str], total: int | None = None, first_outputs: list | None = None,
-               constants=()):
+               constants=(), histograms: dict | None = None):
     """Runs `program(*inputs, *constants)` jitted over `batches` and reduces the per-batch
     statistics to ranges (`constants`: see `Program.with_constants_as_arguments`).
     `site_dtypes` gives each site's storage type (`i8`, `i16`), which `mse` fits its grid to; the
     progress bar shows `total` batches when it is known; the model's own outputs on the first batch
-    are appended to `first_outputs` when given."""
+    are appended to `first_outputs` when given. With `mse`, `histograms` (when given) receives each
+    site's merged histogram, so that ranges for another storage type need no second pass."""
     if method not in METHODS:
         raise InputError(f"unknown calibration method {method!r}; use one of {', '.join(METHODS)}")
     if method == "mse":
         return _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total, first_outputs,
-                           constants)
+                           constants, histograms)
     run = jax.jit(program)
     n_stats = len(stat_layout)
     lows: dict[int, list] = {}
@@ -148,7 +149,8 @@ def _check_finite(sites, stat_layout):
 HISTOGRAM_BINS = 2048
 
 
-def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total, first_outputs, constants):
+def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total, first_outputs, constants,
+                histograms_out=None):
     """`mse`: per site, the range whose grid gives the least squared error over all calibration
     values. Each batch's values are reduced on device to a histogram over their own range; the host
     merges those into one histogram per site and searches it (`mse_range`)."""
@@ -174,6 +176,8 @@ def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtype
         raise CalibrationError("the calibration data is empty: give at least one batch")
     sites = {site: mse_range(h, site_dtypes[site], fixed_lo="floor" in by_site[site])
              for site, h in histograms.items()}
+    if histograms_out is not None:
+        histograms_out.update(histograms)
     sites.update(fixed_ranges)
     _check_finite(sites, stat_layout)
     return sites, count

@@ -22,18 +22,19 @@ from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.qscheme import SiteQParams, round_half_away, site_qparams
 
 
-def fake_quant(x, q: SiteQParams):
-    """Quantize then dequantize `x` with `q`, rounding and saturating as LiteRT does."""
-    return fake_quant_arrays(x, jnp.asarray(q.scale, jnp.float32), q.zero_point, q.qrange, q.axis)
+def fake_quant(x, q: SiteQParams, xp=jnp):
+    """Quantize then dequantize `x` with `q`, rounding and saturating as LiteRT does; `xp=np`
+    computes on the host (a constant, without compiling anything)."""
+    return fake_quant_arrays(x, xp.asarray(q.scale, np.float32), q.zero_point, q.qrange, q.axis, xp)
 
 
-def fake_quant_arrays(x, scale, zero_point, qrange, axis=None):
+def fake_quant_arrays(x, scale, zero_point, qrange, axis=None, xp=jnp):
     """`fake_quant` with scale and zero point as (possibly traced) arrays; per-channel along `axis`."""
     if axis is not None:
         shape = [1] * x.ndim
         shape[axis] = -1
         scale = scale.reshape(shape)
-    ints = jnp.clip(round_half_away(x / scale, jnp) + zero_point, *qrange)
+    ints = xp.clip(round_half_away(x / scale, xp) + zero_point, *qrange)
     return ((ints - zero_point) * scale).astype(x.dtype)
 
 

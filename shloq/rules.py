@@ -60,3 +60,26 @@ class QuantizationRule:
 
 def match_rule(rules, op_path: str, param_path: str = "", source: str = "") -> QuantizationRule | None:
     return next((r for r in rules if r.matches(op_path, param_path, source)), None)
+
+
+def save_rules(rules, path) -> None:
+    """Writes `rules` (a plan from `plan_precision`, or any list) as JSON, atomically, one rule a line."""
+    import json
+
+    from shloq.files import write_atomically
+
+    lines = ",\n ".join(json.dumps(dataclasses.asdict(rule)) for rule in rules)
+    write_atomically(path, f"[{lines}]\n".encode())
+
+
+def load_rules(path) -> list[QuantizationRule]:
+    """The rules `save_rules` wrote (or a hand-edited copy), each validated as when constructed."""
+    import json
+
+    from shloq.files import read_bytes
+
+    try:
+        entries = json.loads(read_bytes(path))
+        return [QuantizationRule(**entry) for entry in entries]
+    except (ValueError, TypeError) as err:
+        raise InputError(f"{path} holds no list of QuantizationRule fields (save_rules JSON): {err}") from None
