@@ -21,7 +21,7 @@ import math
 from litert_converter.mlir import ir
 
 from shloq import catalogue, mlir
-from shloq.interpreter import marker_attrs
+from shloq.interpreter import is_site_marker, marker_attrs
 from shloq.passes import register
 from shloq.passes.tfl import TFLPass, uniform_params
 
@@ -47,8 +47,7 @@ def prepare_requantizes(module, sites: list) -> list:
         producer = mlir.producer(source.operands[0])
         if producer is None:
             continue
-        spec = catalogue.SPECS.get(marker_attrs(source).get("op", "").split(":")[0])
-        if spec is not None and spec.same_io_type:
+        if _folds_into_same_io_type(source):
             sites += _between_reshapes(source, marker, params[source], q)
             continue
         records.append(ir.DictAttr.get({
@@ -58,6 +57,24 @@ def prepare_requantizes(module, sites: list) -> list:
     if records:
         module.operation.attributes[RECORDS] = ir.ArrayAttr.get(records)
     return sites
+
+
+def _folds_into_same_io_type(source) -> bool:
+    """Whether the op the converter would fold a requantize of marker `source` into verifies equal
+    input and output types (`OpSpec.same_io_type`). Same-scale ops before it are looked through:
+    the converter merges a layer norm's MEAN and the reshape after it (`keep_dims`), and the
+    requantize of the reshape then folds into the MEAN."""
+    while True:
+        spec = catalogue.SPECS.get(marker_attrs(source).get("op", "").split(":")[0])
+        if spec is None or spec.same_io_type:
+            return spec is not None
+        if spec.category is not catalogue.Category.SHARED:
+            return False
+        producer = mlir.producer(source.operands[0])
+        upstream = mlir.producer(producer.operands[0]) if producer is not None and producer.operands else None
+        if upstream is None or not is_site_marker(upstream):
+            return False
+        source = upstream
 
 
 def _between_reshapes(source, marker, source_q, marker_q) -> list:
