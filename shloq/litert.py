@@ -23,8 +23,10 @@ def signature_input_names(names: list[str]) -> list[str]:
     return [_tensor_name(n, f"input_{i}") for i, n in enumerate(names)]
 
 
-def to_tflite(module_text: str, input_names: list[str]) -> bytes:
-    """Converts quantized StableHLO text (QDQ form) to a full-integer LiteRT flatbuffer."""
+def to_tflite(module_text: str, input_names: list[str], float_ops: frozenset = frozenset()) -> bytes:
+    """Converts quantized StableHLO text (QDQ form) to a LiteRT flatbuffer: full-integer, except
+    the LiteRT ops named in `float_ops` (e.g. "SOFTMAX"), which run in float between a DEQUANTIZE
+    and a QUANTIZE."""
     module = mlir.parse_module(module_text, "<quantized module>")
     func = mlir.main_func(module)
     n_outputs = len(ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value).results)
@@ -38,10 +40,46 @@ def to_tflite(module_text: str, input_names: list[str]) -> bytes:
         try:
             with native_logs_filtered():
                 converter_api_ext.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)
+                _float_islands(module, {f"tfl.{name.lower()}" for name in float_ops})
                 return bytes(converter_api_ext.export_flatbuffer_to_bytes(module.operation))
         except Exception as err:  # the converter raises plain RuntimeError/MLIRError
             details = "\n".join(f"  {mlir.describe(loc)}: {msg}" for sev, loc, msg in diagnostics if sev == "error")
             raise ConversionError(f"the LiteRT converter failed: {err}\n{details}") from None
+
+
+def _float_islands(module, names: set) -> None:
+    """Runs each TFL op named in `names` in float: DEQUANTIZE its quantized operands, the op on
+    float32, QUANTIZE its results back to their types. The converter quantizes an op between a
+    dequantize and a quantize (its QDQ fusion) whether or not shloq marked it, so the profile's
+    float ops are restored after conversion, before export."""
+    f32 = ir.F32Type.get()
+
+    def quantized(value):
+        return "!quant." in str(ir.RankedTensorType(value.type).element_type)
+
+    def as_float(value_type):
+        return ir.RankedTensorType.get(ir.RankedTensorType(value_type).shape, f32)
+
+    for op in [o for o in mlir.walk(module.operation) if o.name in names]:
+        if not any(quantized(v) for v in [*op.operands, *op.results]):
+            continue
+        ip, loc = ir.InsertionPoint(op), op.location
+        operands = [ir.Operation.create("tfl.dequantize", results=[as_float(v.type)], operands=[v], loc=loc,
+                                        ip=ip).results[0] if quantized(v) else v for v in op.operands]
+        island = ir.Operation.create(op.name, results=[as_float(r.type) if quantized(r) else r.type for r in op.results],
+                                     operands=operands, attributes=_attributes(op), loc=loc,
+                                     ip=ip)
+        for old, new in zip(op.results, island.results):
+            if quantized(old):
+                new = ir.Operation.create("tfl.quantize", results=[old.type], operands=[new], loc=loc, ip=ip,
+                                          attributes={"qtype": ir.TypeAttr.get(old.type)}).results[0]
+            old.replace_all_uses_with(new)
+        op.erase()
+
+
+def _attributes(op) -> dict:
+    named = (op.attributes[i] for i in range(len(op.attributes)))
+    return {a.name: a.attr for a in named}
 
 
 def interpreter(tflite: bytes, xnnpack: bool = False, preserve_all_tensors: bool = False):

@@ -42,7 +42,7 @@ def kernel_exactness(model, *inputs) -> list[tuple[str, float, int]]:
         while values and values[-1] is None:
             values.pop()
         with explicit_x64_dtypes("allow"):
-            got = kernels.kernel(op.name)(op, *values)
+            got = kernels.kernel(op)(op, *values)
         got = got if isinstance(got, (list, tuple)) else [got]
         for t, value in zip(op.outputs, got):
             if t.quantized:
