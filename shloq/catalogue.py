@@ -82,7 +82,8 @@ SPECS = {s.name: s for s in [
     OpSpec("broadcast", Category.SHARED, "BROADCAST_TO"),
     OpSpec("slice", Category.SHARED, "STRIDED_SLICE"),
     OpSpec("concatenate", Category.SHARED_ALL, "CONCATENATION", dtypes=("i8",)),  # tfl.concatenation: no QI16
-    OpSpec("softmax", Category.FIXED, "SOFTMAX", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}, xnnpack_int8=False),
+    OpSpec("softmax", Category.FIXED, "SOFTMAX", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)},
+           xnnpack_int8=False),
     OpSpec("divide", Category.INDEPENDENT, "DIV", xnnpack_int8=False),
     OpSpec("maximum", Category.SHARED_ALL, "MAXIMUM", xnnpack_int8=False),
     OpSpec("minimum", Category.SHARED_ALL, "MINIMUM", xnnpack_int8=False),

@@ -66,8 +66,8 @@ def _float_islands(module, names: set) -> None:
         ip, loc = ir.InsertionPoint(op), op.location
         operands = [ir.Operation.create("tfl.dequantize", results=[as_float(v.type)], operands=[v], loc=loc,
                                         ip=ip).results[0] if quantized(v) else v for v in op.operands]
-        island = ir.Operation.create(op.name, results=[as_float(r.type) if quantized(r) else r.type for r in op.results],
-                                     operands=operands, attributes=_attributes(op), loc=loc,
+        results = [as_float(r.type) if quantized(r) else r.type for r in op.results]
+        island = ir.Operation.create(op.name, results=results, operands=operands, attributes=_attributes(op), loc=loc,
                                      ip=ip)
         for old, new in zip(op.results, island.results):
             if quantized(old):
