@@ -159,8 +159,7 @@ def isolated_op_times(tflite: bytes, inputs: list, repeats: int = 20) -> list[di
     for index, (op, detail) in enumerate(zip(operators, ops)):
         if index not in off:
             continue
-        feeds = [i for i in op.inputs if i >= 0 and graph.tensors[i].buffer >= 0
-                 and not model.buffers[graph.tensors[i].buffer].data]
+        feeds = [int(i) for i in op.inputs if i >= 0 and _is_activation(model, graph.tensors[i])]
         graph.operators, graph.inputs, graph.outputs = [op], feeds, list(op.outputs)
         builder = __import__("flatbuffers").Builder(1024)
         builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
@@ -178,6 +177,11 @@ def isolated_op_times(tflite: bytes, inputs: list, repeats: int = 20) -> list[di
         found.append({"index": index, "op": detail["op_name"], "ms": 1e3 * statistics.median(times)})
     graph.operators = operators
     return found
+
+
+def _is_activation(model, tensor) -> bool:
+    data = model.buffers[tensor.buffer].data if tensor.buffer >= 0 else None
+    return data is None or len(data) == 0
 
 
 def ops_off_xnnpack(tflite: bytes) -> set[int]:
@@ -333,6 +337,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(BENCH / "results"))
     parser.add_argument("--cpuidmask", default=CPUIDMASK_SOURCE, help="source of the cpuidmask shim")
     parser.add_argument("--zoo", action="store_true", help="also the zoo before/after table")
+    parser.add_argument("--reuse", help="a work folder of an earlier run: its MiniLM models, not rebuilt")
     parser.add_argument("--baseline", help="checkout to compare the zoo against (e.g. main)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--zoo-build", help=argparse.SUPPRESS)
@@ -348,9 +353,14 @@ def main(argv=None) -> int:
     out_dir = pathlib.Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    work = pathlib.Path(tempfile.mkdtemp(prefix="xnnpack_latency-", dir=out_dir))
     cpu = lscpu()
-    facts = build_minilm(work, args.calibration)
+    if args.reuse:
+        work = pathlib.Path(args.reuse)
+        facts = json.loads((work / "facts.json").read_text())
+    else:
+        work = pathlib.Path(tempfile.mkdtemp(prefix="work-", dir=out_dir))
+        facts = build_minilm(work, args.calibration)
+        (work / "facts.json").write_text(json.dumps(facts))
     (work / "models.json").write_text(json.dumps(list(MODELS)))
     shim = build_cpuidmask(work, args.cpuidmask)
     classes = {}
