@@ -6,9 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 workers="${SHLOQ_TEST_WORKERS:-2}"
 if [ "$workers" -gt 1 ]; then
-  python -m pytest -q -n "$workers" "$@"
+  python -m pytest -q --durations=15 -n "$workers" "$@"
 else
-  python -m pytest -q "$@"
+  python -m pytest -q --durations=15 "$@"
 fi
 status=$?
 if [ "$status" -eq 5 ]; then

@@ -12,7 +12,6 @@ import numpy as np
 from litert_converter.mlir import ir
 
 from shloq import litert, mlir
-from shloq.catalogue import PROFILES, SPECS
 from shloq.calibration import Stats, accumulate, clip_mask_ranges, result_stats, xnnpack_ratio_ranges
 from shloq.emulation import Emulator, fake_quant, output_steps, site_params
 from shloq.errors import ConversionError, InputError, PassError, UnsupportedOpError
@@ -31,7 +30,7 @@ from shloq.passes.layout import LayoutPass
 from shloq.passes.mark_sites import MarkSitesPass, refusal
 from shloq.passes.quantize import QuantizePass
 from shloq.passes.recognize import RecognizePass
-from shloq.qscheme import symmetric_grid
+from shloq.qscheme import DYNAMIC, symmetric_grid
 from shloq.rules import QuantizationRule
 
 
@@ -205,7 +204,17 @@ def _check_rules(rules):
         rules = []
     if not rules or not all(isinstance(r, QuantizationRule) for r in rules):
         raise InputError(f"rules must be a shloq.QuantizationRule or a non-empty list of them, got {rules!r}")
+    weight_only = next((r for r in rules if r.act_qtype is None and r.weight_qtype is not None), None)
+    if dynamic_range(rules) and weight_only is not None:
+        raise InputError(f"{weight_only} is weight-only (act_qtype=None) and another rule is act_qtype='dynamic': "
+                         f"LiteRT's converter gives every op on int8 weights of a dynamic-range model a hybrid "
+                         f"kernel, so one model cannot have both; use 'dynamic' or weight_qtype=None there")
     return rules
+
+
+def dynamic_range(rules) -> bool:
+    """Whether the model is converted in dynamic-range mode: a rule quantizes activations at run time."""
+    return any(r.act_qtype == DYNAMIC for r in rules)
 
 
 def site_fingerprint(module) -> str:
@@ -297,8 +306,7 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
         steps = output_steps(module, params_by_site)
         _warn(run_pipeline(module, [QuantizePass(ranges=ranges)] + ([IntegerIOPass()] if integer_io else [])))
         text = module.operation.get_asm(enable_debug_info=True)
-    tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs],
-                              frozenset(SPECS[name].litert_op for name in PROFILES[profile]))
+    tflite = litert.to_tflite(text, [name for name, _, _ in source.inputs], dynamic_range(rules))
     converted = LiteRTModel(tflite, text, source, steps, ConversionRecipe(rules, params, strict, ranges, profile))
     if check and stats.sample is not None and stats.sample_outputs:
         check_conversion(converted, stats.sample, stats.sample_outputs)

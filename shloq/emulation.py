@@ -17,7 +17,7 @@ from jax._src.config import explicit_x64_dtypes
 
 from shloq import kernels, litert, mlir, tflite
 from shloq.catalogue import output_channel_axis
-from shloq.errors import UnsupportedOpError
+from shloq.errors import InputError, UnsupportedOpError
 from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.qscheme import SiteQParams, round_half_away, site_qparams
 
@@ -98,6 +98,12 @@ class Emulator:
 
     def __init__(self, tflite_bytes: bytes):
         self.graph = tflite.read(tflite_bytes)
+        hybrid = [op for op in self.graph.ops if is_hybrid(op)]
+        if hybrid:
+            raise InputError(f"emulate computes LiteRT's integer kernels, and {len(hybrid)} op(s) of this model run "
+                             f"hybrid ones (float input, quantized weights: a dynamic-range model), which quantize "
+                             f"their input as they run and compute in float, the first a {hybrid[0].name} on "
+                             f"'{hybrid[0].outputs[0].name}': run the model with model(x)")
         missing = sorted({op.name for op in self.graph.ops if kernels.kernel(op) is None})
         if missing:
             raise UnsupportedOpError([(name, "the .tflite") for name in missing],
@@ -143,6 +149,14 @@ class Emulator:
     def tensors(self, *inputs) -> dict[int, np.ndarray]:
         with explicit_x64_dtypes("allow"):
             return jax.device_get(self._tensors(*self._feeds(inputs)))
+
+
+def is_hybrid(op: tflite.Op) -> bool:
+    """A contraction of a float activation with quantized constant weights (dynamic range)."""
+    if op.name not in ("FULLY_CONNECTED", "BATCH_MATMUL", "CONV_2D", "DEPTHWISE_CONV_2D"):
+        return False
+    x, w = op.inputs[:2]
+    return x.dtype == np.float32 and w.quantized and w.data is not None
 
 
 def _constant(t: tflite.Tensor):

@@ -8,7 +8,7 @@ from litert_converter.mlir import ir, passmanager
 from litert_converter.mlir._mlir_libs import converter_api_ext
 
 from shloq import mlir
-from shloq.errors import ConversionError
+from shloq.errors import ConversionError, ShloqError
 from shloq.qscheme import round_half_away
 from shloq.quiet import native_logs_filtered
 
@@ -23,10 +23,15 @@ def signature_input_names(names: list[str]) -> list[str]:
     return [_tensor_name(n, f"input_{i}") for i, n in enumerate(names)]
 
 
-def to_tflite(module_text: str, input_names: list[str], float_ops: frozenset = frozenset()) -> bytes:
-    """Converts quantized StableHLO text (QDQ form) to a LiteRT flatbuffer: full-integer, except
-    the LiteRT ops named in `float_ops` (e.g. "SOFTMAX"), which run in float between a DEQUANTIZE
-    and a QUANTIZE."""
+def to_tflite(module_text: str, input_names: list[str], dynamic_range: bool = False) -> bytes:
+    """Converts quantized StableHLO text (QDQ form) to a full-integer LiteRT flatbuffer; the
+    post-conversion passes (`shloq.passes.tfl.POST_CONVERSION`) fix the TFL module before export.
+    With `dynamic_range`, ops reading a dequantized int8 weight and float activations get LiteRT's
+    hybrid kernels (the converter's DYNAMIC mode, which takes them only outside strict QDQ mode);
+    static QDQ pairs still give integer kernels."""
+    from shloq.passes import run_pipeline
+    from shloq.passes.tfl import POST_CONVERSION
+
     module = mlir.parse_module(module_text, "<quantized module>")
     func = mlir.main_func(module)
     n_outputs = len(ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value).results)
@@ -35,51 +40,19 @@ def to_tflite(module_text: str, input_names: list[str], float_ops: frozenset = f
         converter_api_ext.set_signature(module.operation, signature_name="serving_default", input_names=names,
                                         output_names=[f"output_{i}" for i in range(n_outputs)])
         config = converter_api_ext.ConvertToTFLConfig()
-        config.qdq_conversion_mode = "STATIC"
-        config.strict_qdq_mode = True
+        config.qdq_conversion_mode = "DYNAMIC" if dynamic_range else "STATIC"
+        config.strict_qdq_mode = not dynamic_range
         try:
             with native_logs_filtered():
                 converter_api_ext.run_convert_to_tfl_passes(module, passmanager.PassManager(), config)
-                _float_islands(module, {f"tfl.{name.lower()}" for name in float_ops})
+                if POST_CONVERSION:
+                    run_pipeline(module, ",".join(POST_CONVERSION))
                 return bytes(converter_api_ext.export_flatbuffer_to_bytes(module.operation))
+        except ShloqError:  # a post-conversion pass's own error, with its diagnostics
+            raise
         except Exception as err:  # the converter raises plain RuntimeError/MLIRError
             details = "\n".join(f"  {mlir.describe(loc)}: {msg}" for sev, loc, msg in diagnostics if sev == "error")
             raise ConversionError(f"the LiteRT converter failed: {err}\n{details}") from None
-
-
-def _float_islands(module, names: set) -> None:
-    """Runs each TFL op named in `names` in float: DEQUANTIZE its quantized operands, the op on
-    float32, QUANTIZE its results back to their types. The converter quantizes an op between a
-    dequantize and a quantize (its QDQ fusion) whether or not shloq marked it, so the profile's
-    float ops are restored after conversion, before export."""
-    f32 = ir.F32Type.get()
-
-    def quantized(value):
-        return "!quant." in str(ir.RankedTensorType(value.type).element_type)
-
-    def as_float(value_type):
-        return ir.RankedTensorType.get(ir.RankedTensorType(value_type).shape, f32)
-
-    for op in [o for o in mlir.walk(module.operation) if o.name in names]:
-        if not any(quantized(v) for v in [*op.operands, *op.results]):
-            continue
-        ip, loc = ir.InsertionPoint(op), op.location
-        operands = [ir.Operation.create("tfl.dequantize", results=[as_float(v.type)], operands=[v], loc=loc,
-                                        ip=ip).results[0] if quantized(v) else v for v in op.operands]
-        results = [as_float(r.type) if quantized(r) else r.type for r in op.results]
-        island = ir.Operation.create(op.name, results=results, operands=operands, attributes=_attributes(op), loc=loc,
-                                     ip=ip)
-        for old, new in zip(op.results, island.results):
-            if quantized(old):
-                new = ir.Operation.create("tfl.quantize", results=[old.type], operands=[new], loc=loc, ip=ip,
-                                          attributes={"qtype": ir.TypeAttr.get(old.type)}).results[0]
-            old.replace_all_uses_with(new)
-        op.erase()
-
-
-def _attributes(op) -> dict:
-    named = (op.attributes[i] for i in range(len(op.attributes)))
-    return {a.name: a.attr for a in named}
 
 
 def interpreter(tflite: bytes, xnnpack: bool = False, preserve_all_tensors: bool = False):
@@ -98,13 +71,21 @@ def interpreter(tflite: bytes, xnnpack: bool = False, preserve_all_tensors: bool
 def op_table(tflite: bytes) -> list[dict]:
     """Each op of the model with its input and output tensor dtypes, in execution order."""
     interp = interpreter(tflite)
-    tensors = {t["index"]: t for t in interp.get_tensor_details()}
+    names = {t["index"]: np.dtype(t["dtype"]).name for t in interp.get_tensor_details()}
+    names.update(dict.fromkeys(_int4_tensors(tflite), "int4"))  # the interpreter reports them as int8
 
     def dtypes(indices):
-        return [np.dtype(tensors[i]["dtype"]).name for i in indices if i >= 0 and i in tensors]
+        return [names[i] for i in indices if i >= 0 and i in names]
 
     return [{"op": op["op_name"], "inputs": dtypes(op["inputs"]), "outputs": dtypes(op["outputs"])}
             for op in interp._get_ops_details()]
+
+
+def _int4_tensors(tflite: bytes) -> list[int]:
+    from ai_edge_litert import schema_py_generated as schema
+
+    graph = schema.Model.GetRootAs(tflite, 0).Subgraphs(0)
+    return [i for i in range(graph.TensorsLength()) if graph.Tensors(i).Type() == schema.TensorType.INT4]
 
 
 def float_ops(table: list[dict]) -> list[dict]:

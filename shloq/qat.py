@@ -112,10 +112,10 @@ class QatModel:
         def site_hook(instr, x):
             attrs = instr.attrs
             if attrs["kind"] == "weight":
-                scale = weight_scales(x, attrs["axis"], attrs["dtype"], jnp)
+                scale = weight_scales(x, attrs.get("axis"), attrs["dtype"], jnp)
                 bound = scale * (NARROW_RANGE[attrs["dtype"]][1] + 0.5)
                 return fake_quant_ste(x, scale, jnp.zeros_like(scale), -bound, bound, dtype=attrs["dtype"],
-                                      narrow=True, axis=attrs["axis"])
+                                      narrow=True, axis=attrs.get("axis"))
             if attrs["kind"] == "fixed":
                 scale, zero_point = jnp.float32(attrs["scale"]), jnp.float32(attrs["zero_point"])
                 qmin, qmax = STORAGE_RANGE[attrs["dtype"]]

@@ -7,16 +7,26 @@ import dataclasses
 
 import numpy as np
 
-QTYPES = {"int8": "i8", "int16": "i16"}
-WEIGHT_QTYPES = ("int8",)    # LiteRT's kernels take int8 weights, also under int16 activations (16x8)
-STORAGE_RANGE = {"i8": (-128, 127), "i16": (-32768, 32767)}
-NARROW_RANGE = {"i8": (-127, 127), "i16": (-32767, 32767)}
+QTYPES = {"int8": "i8", "int16": "i16", "int4": "i4"}
+# Activations quantized by LiteRT at run time (dynamic range): the model stores int8 weights, and
+# the converter gives their ops hybrid kernels that quantize each input row as they run.
+DYNAMIC = "dynamic"
+ACT_QTYPES = ("int8", "int16", DYNAMIC)
+WEIGHT_QTYPES = ("int8", "int4")    # LiteRT's kernels take int8 weights, also under int16 activations (16x8)
+STORAGE_RANGE = {"i4": (-8, 7), "i8": (-128, 127), "i16": (-32768, 32767)}
+NARROW_RANGE = {"i4": (-7, 7), "i8": (-127, 127), "i16": (-32767, 32767)}
 SYMMETRIC_ACTIVATIONS = ("i16",)  # LiteRT's 16x8 kernels require a zero point of 0
 
 
 def storage_type(qtype: str) -> str:
     """`int8` (rule spelling) -> `i8` (MLIR spelling)."""
     return QTYPES.get(qtype, qtype)
+
+
+def activation_storage(act_qtype: str | None) -> str | None:
+    """The storage type of the activation sites a rule's `act_qtype` asks for: None when the rule
+    keeps activations float in the graph (weight-only, or quantized by LiteRT at run time)."""
+    return None if act_qtype in (None, DYNAMIC) else storage_type(act_qtype)
 
 
 def activation_qparams(lo: float, hi: float, dtype: str = "i8", symmetric: bool = False) -> tuple[float, int]:
@@ -50,14 +60,15 @@ def activation_qparams_array(lo, hi, dtype: str = "i8", xp=np, symmetric: bool =
     return scale, zero_point
 
 
-def weight_scales(weight, axis: int, dtype: str = "i8", xp=np):
-    """Symmetric narrow-range scales per slice along `axis` (all-zero slices get scale 1).
+def weight_scales(weight, axis: int | None, dtype: str = "i8", xp=np):
+    """Symmetric narrow-range scales per slice along `axis`, or one for the tensor when `axis` is
+    None (all-zero slices get scale 1).
 
     The scale is absmax / (qmax + 0.5), as Qwix's ODML mode has it: absmax lands on qmax + 0.5 and
     saturates to qmax, an error of exactly half a step, so no weight errs by more than half a
     step of a grid finer than absmax / qmax gives."""
     qmax = NARROW_RANGE[dtype][1]
-    reduce_axes = tuple(d for d in range(weight.ndim) if d != axis)
+    reduce_axes = tuple(d for d in range(weight.ndim) if d != axis)  # all of them when axis is None
     amax = xp.max(xp.abs(weight), axis=reduce_axes)
     if xp is np:
         amax = amax.astype(np.float64)
@@ -69,12 +80,19 @@ def round_half_away(x, xp=np):
     return xp.sign(x) * xp.floor(xp.abs(x) + 0.5)
 
 
+# litert-converter 0.5.0 leaves i4 QDQ pairs unconverted (a float BATCH_MATMUL and no export), so
+# int4 weights reach it as i8 storage limited to [-7, 7], a range nothing else uses;
+# the post-conversion pass shloq-tfl-int4-weights makes those constants i4 (export packs them).
+CONVERTER_STORAGE = {"i4": "i8"}
+
+
 def quantized_type(dtype: str, scale, zero_point=0, axis: int | None = None, narrow: bool = False) -> str:
-    """`!quant.uniform` element type text; per-axis when `axis` is given (then scale is a vector)."""
-    storage = dtype
+    """`!quant.uniform` element type text as the converter takes it (see CONVERTER_STORAGE);
+    per-axis when `axis` is given (then scale is a vector)."""
+    storage = CONVERTER_STORAGE.get(dtype, dtype)
     if narrow:
         lo, hi = NARROW_RANGE[dtype]
-        storage = f"{dtype}<{lo}:{hi}>"
+        storage = f"{storage}<{lo}:{hi}>"
     if axis is None:
         return f"!quant.uniform<{storage}:f32, {float(scale)!r}:{int(zero_point)}>"
     params = ",".join(f"{float(s)!r}" for s in np.asarray(scale, np.float32))
@@ -107,8 +125,8 @@ def site_qparams(attrs: dict, ranges: dict, weight: np.ndarray | None = None) ->
     values, fixed-range sites from the catalogue, activations from `ranges` or their own min/max."""
     dtype = attrs["dtype"]
     if attrs["kind"] == "weight":
-        scales = weight_scales(weight, attrs["axis"], dtype)
-        if scales.size == 1:  # one output channel: per-tensor, as LiteRT then expects
+        scales = weight_scales(weight, attrs.get("axis"), dtype)
+        if scales.size == 1:  # per-tensor, or one output channel: per-tensor, as LiteRT then expects
             return SiteQParams(dtype, np.float32(scales.reshape(())), 0, None, narrow=True)
         return SiteQParams(dtype, scales, 0, attrs["axis"], narrow=True)
     if attrs["kind"] == "fixed":

@@ -12,7 +12,7 @@ from ai_edge_litert import schema_py_generated as schema
 
 _DTYPES = {schema.TensorType.FLOAT32: np.float32, schema.TensorType.INT32: np.int32,
            schema.TensorType.UINT8: np.uint8, schema.TensorType.INT64: np.int64, schema.TensorType.BOOL: np.bool_,
-           schema.TensorType.INT16: np.int16, schema.TensorType.INT8: np.int8, schema.TensorType.FLOAT16: np.float16}
+           schema.TensorType.INT16: np.int16, schema.TensorType.INT8: np.int8, schema.TensorType.INT4: np.int8, schema.TensorType.FLOAT16: np.float16}
 _OP_NAMES = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
 _ACTIVATIONS = {v: k for k, v in vars(schema.ActivationFunctionType).items() if not k.startswith("_")}
 
@@ -92,7 +92,12 @@ def _tensor(index: int, t, buffers, tflite: bytes) -> Tensor:
             raw = np.asarray(buffer.data, np.uint8).tobytes()
         elif buffer.offset > 1:  # large models keep buffers after the flatbuffer
             raw = tflite[buffer.offset:buffer.offset + buffer.size]
-        if raw is not None:
+        if raw is not None and t.type == schema.TensorType.INT4:  # two a byte, low nibble first
+            packed = np.frombuffer(raw, np.uint8)
+            nibbles = np.stack([packed & 0xF, packed >> 4], axis=-1).reshape(-1)[:int(np.prod(shape))]
+            data = (nibbles.astype(np.int8) ^ 8) - 8
+            data = data.reshape(shape)
+        elif raw is not None:
             data = np.frombuffer(raw, dtype).reshape(shape)
     name = t.name.decode() if isinstance(t.name, bytes) else str(t.name)
     return Tensor(index, name, shape, dtype, scale, zero_point, axis, data)

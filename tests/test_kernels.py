@@ -12,9 +12,12 @@ CI runs one derandomized example per family (about a minute in all);
 zoo's models are checked op by op in tests/test_fidelity.py."""
 import os
 
+import flatbuffers
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
+from ai_edge_litert import schema_py_generated as schema
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from jax._src.config import explicit_x64_dtypes
@@ -225,3 +228,63 @@ def test_requantize_and_shapes(n, seed):
         return jnp.pad(h.T[1:], ((1, 0), (0, 2))), h.max(axis=-1)
 
     check(f, None, (3, n), seed)
+
+
+def _binary_tflite(name: str, size: int, other_size: int, quantization) -> bytes:
+    """A .tflite of one int8 ADD or MUL of two inputs (`size` and `other_size` elements) with the
+    given (scale, zero point) of both inputs and the output: the kernel on inputs no conversion
+    would pick."""
+    model = schema.ModelT()
+    model.version = 3
+    code = schema.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = getattr(schema.BuiltinOperator, name)
+    model.operatorCodes = [code]
+    tensors = []
+    for i, (shape, (scale, zero_point)) in enumerate(zip([size, other_size, size], quantization)):
+        t = schema.TensorT()
+        t.shape, t.type, t.name, t.buffer = [shape], schema.TensorType.INT8, f"t{i}", i + 1
+        t.quantization = schema.QuantizationParametersT()
+        t.quantization.scale, t.quantization.zeroPoint = [scale], [zero_point]
+        tensors.append(t)
+    op = schema.OperatorT()
+    op.opcodeIndex, op.inputs, op.outputs = 0, [0, 1], [2]
+    op.builtinOptionsType = getattr(schema.BuiltinOptions, name.capitalize() + "Options")
+    op.builtinOptions = getattr(schema, name.capitalize() + "OptionsT")()
+    graph = schema.SubGraphT()
+    graph.tensors, graph.inputs, graph.outputs, graph.operators = tensors, [0, 1], [2], [op]
+    model.subgraphs, model.buffers = [graph], [schema.BufferT() for _ in range(4)]
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+@pytest.mark.parametrize("name, quantization, broadcast", [
+    # the causal GPT block with its mask applied before 1/sqrt(d): scores at the -1e9 fill's scale
+    ("MUL", [(3.9215688e6, 127), (0.00138648, -128), (0.04274253, 125)], False),
+    ("MUL", [(29.131287, 118), (0.21571658, -102), (0.5940246, -82)], False),
+    ("MUL", [(29.131287, 118), (0.21571658, -102), (0.5940246, -82)], True),
+    ("ADD", [(1.0, 0), (1.0, 0), (0.005, 120)], False),
+    ("ADD", [(1.0, 0), (1.0, 0), (0.005, 120)], True),
+])
+def test_add_mul_output_zero_point_wraps_in_int16(name, quantization, broadcast):
+    """LiteRT's NEON ADD and MUL loops (`AddElementwiseInt8`, `AddScalarBroadcast`, `MulElementwise`,
+    `MulSimpleBroadcast`) narrow to int16 and add the output zero point with `vaddq_s16`, which
+    wraps: a result saturated near an int16 limit comes out at the other end of the int8 range.
+    Every pair of int8 inputs (one input a single broadcast value for `broadcast`), 5 of them in
+    the scalar tail: the emulated kernel gives LiteRT's integer on each."""
+    if broadcast:
+        x, y = np.arange(-128, 128).repeat(3), np.array([-128, 0, 127])
+        cases = [(np.concatenate([x, x[:5]]), np.array([v])) for v in y]
+    else:
+        x, y = np.arange(-128, 128).repeat(256), np.tile(np.arange(-128, 128), 256)
+        cases = [(np.concatenate([x, x[:5]]), np.concatenate([y, y[:5]]))]
+    for x, y in cases:
+        model = _binary_tflite(name, x.size, y.size, quantization)
+        interpreter = litert.interpreter(model)
+        for detail, value in zip(interpreter.get_input_details(), (x, y)):
+            interpreter.set_tensor(detail["index"], value.astype(np.int8))
+        interpreter.invoke()
+        want = interpreter.get_tensor(interpreter.get_output_details()[0]["index"]).astype(np.int64)
+        with explicit_x64_dtypes("allow"):
+            got = np.asarray(kernels.kernel(name)(tflite.read(model).ops[0], x, y), np.int64)
+        np.testing.assert_array_equal(got, want)

@@ -22,7 +22,7 @@ def test_pipeline_options_are_typed_and_may_be_quoted():
     ("shloq-nope", "unknown pass 'shloq-nope'"),
     ("shloq-mark-sites{colour=red}", "has no option 'colour'"),
     ("shloq-mark-sites{strict=maybe}", "takes true or false"),
-    ("shloq-mark-sites{weight_qtype=int4}", "weight_qtype='int4' is not supported"),
+    ("shloq-mark-sites{weight_qtype=int2}", "weight_qtype='int2' is not supported"),
     ("shloq-bind-params{values=1}", "has no option 'values'"),  # Python-only options are not CLI options
 ])
 def test_bad_pipelines_are_input_errors(pipeline, message):

@@ -8,16 +8,17 @@ innermost run (the whole tensor for equal shapes), whose NEON loop (NEON_2_SSE o
 shift and rounds with `vqrdmulhq` (halves up) where the scalar code uses gemmlowp's
 `SaturatingRoundingDoublingHighMul` and `RoundingDivideByPOT` (halves away from zero); a run
 against one broadcast value goes to `AddScalarBroadcast` (8 a step: `vqrdmulhq`, then a
-truncating shift). Broadcasts of no five-fold form, SUB and int16 run the reference kernels'
-scalar formula."""
+truncating shift). Both NEON loops narrow the sum to int16 without saturation (`vmovn_s32`) and add
+the output zero point in int16, wrapping (`vaddq_s16`), before the saturating narrow to int8.
+Broadcasts of no five-fold form, SUB and int16 run the reference kernels' scalar formula."""
 from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
 
 from shloq.kernels import activation_range, broadcast, scale_of, zero_point_of
-from shloq.kernels.fixed_point import (neon_rounding_doubling_high_mul, quantize_multiplier, rounding_divide_by_pot,
-                                       saturating_rounding_doubling_high_mul, shift_left)
+from shloq.kernels.fixed_point import (neon_add_output_offset, neon_rounding_doubling_high_mul, quantize_multiplier,
+                                       rounding_divide_by_pot, saturating_rounding_doubling_high_mul, shift_left, wrap16)
 
 
 def _params(op):
@@ -51,10 +52,11 @@ def _binary(op, x, y, subtract: bool):
     def scalar(_):
         total = (_smaller_than_one(shift_left(x, left_shift), m1, s1)
                  + sign * _smaller_than_one(shift_left(y, left_shift), m2, s2))
-        return _smaller_than_one(total, m_out, s_out)
+        return _smaller_than_one(total, m_out, s_out) + zero_point_of(out)
 
     def output(total):
-        return jnp.clip(rounding_divide_by_pot(neon_rounding_doubling_high_mul(total, m_out), -s_out), -32768, 32767)
+        scaled = rounding_divide_by_pot(neon_rounding_doubling_high_mul(total, m_out), -s_out)
+        return neon_add_output_offset(wrap16(scaled), zero_point_of(out))
 
     def neon(_):
         return output(neon_rounding_doubling_high_mul(_arithmetic_shift(x, left_shift + s1), m1)
@@ -72,7 +74,7 @@ def _binary(op, x, y, subtract: bool):
     else:
         scaled = jnp.where(path.vector_mask(out.shape, 16), neon(x), scalar(x))
     lo, hi = activation_range(op, out)
-    return jnp.clip(scaled + zero_point_of(out), lo, hi)
+    return jnp.clip(scaled, lo, hi)
 
 
 def add(op, x, y):

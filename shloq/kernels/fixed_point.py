@@ -99,6 +99,19 @@ def neon_rounding_doubling_high_mul(a, b):
     return jnp.where(overflow, jnp.int32(INT32_MAX), _wrap32((2 * a * b + (jnp.int64(1) << 31)) >> 32))
 
 
+def wrap16(x):
+    """int32 -> int16 keeping the low 16 bits (NEON `vmovn_s32`, `vaddq_s16`: no saturation)."""
+    return jnp.asarray(x).astype(jnp.int32).astype(jnp.int16).astype(jnp.int32)
+
+
+def neon_add_output_offset(narrowed, offset: int):
+    """`vaddq_s16(narrowed, vdupq_n_s16(offset))`: the output zero point added in int16, wrapping.
+    An int8 result within `offset` of the int16 limit wraps to the other end of the range, and
+    `vqmovn_s16` then saturates it to the wrong sign (a saturated product comes out at the
+    opposite extreme)."""
+    return wrap16(jnp.asarray(narrowed, jnp.int32) + offset)
+
+
 def neon_rounding_shift_right(x, amount):
     """NEON `vrshlq_s32` by a negative amount: shift right rounding halves toward +inf (no overflow)."""
     amount = _i64(amount)

@@ -32,6 +32,7 @@ class ModulePass:
     """
     name: ClassVar[str]
     summary: ClassVar[str]
+    verifies: ClassVar[bool] = True  # run the op verifier after the pass, as mlir-opt does
 
     def run(self, module: ir.Module) -> None:
         raise NotImplementedError
@@ -46,7 +47,7 @@ class ModulePass:
         self._warnings = []
         with mlir.context(), ir.Location.unknown(), mlir.collect_diagnostics() as diagnostics:
             self.run(module)
-            if not any(d[0] == "error" for d in diagnostics):
+            if self.verifies and not any(d[0] == "error" for d in diagnostics):
                 _verify(module, diagnostics)
         errors = [d for d in diagnostics if d[0] == "error"]
         if errors:
@@ -81,6 +82,9 @@ def _load_all():
     from shloq.passes import (bind_params, canonicalize_dots, fold_affine, fold_constants, inline,  # noqa: F401
                               instrument, integer_io, integer_tables, layout, mark_sites, quantize, recognize)
     from shloq.passes import annotate  # noqa: F401
+    from shloq.passes import tfl
+
+    tfl.load_all()
 
 
 _PIPELINE_RE = re.compile(r"""\s*([\w.-]+)\s*(\{(?:[^}"']|"[^"]*"|'[^']*')*\})?\s*(,|$)""")

@@ -149,6 +149,8 @@ def _fold_chain(contraction, w_index, w_axis, channel_axis) -> list | None:
     out_type = contraction.results[0].type
     shape = mlir.tensor_shape(out_type)
     channels = shape[channel_axis]
+    if 0 in shape:  # an empty output: nothing to fold, and no channel row to read a constant from
+        return []
     scale, shift = np.ones(channels), np.zeros(channels)
     chain, value = [], contraction.results[0]
     while len(list(value.uses)) == 1:

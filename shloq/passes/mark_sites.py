@@ -18,7 +18,7 @@ from shloq.catalogue import Category
 from shloq.errors import InputError
 from shloq.interpreter import SITE_TARGET
 from shloq.passes import ModulePass, param_indices, register
-from shloq.qscheme import STORAGE_RANGE, SYMMETRIC_ACTIVATIONS, storage_type
+from shloq.qscheme import STORAGE_RANGE, SYMMETRIC_ACTIVATIONS, activation_storage, storage_type
 from shloq.rules import QuantizationRule, match_rule
 
 UNSUPPORTED = "is not in shloq's op catalogue"
@@ -63,12 +63,14 @@ class MarkSitesPass(ModulePass):
     act_qtype: str = "int8"
     param_args: str = ""
     profile: str = "full-integer"
+    per_channel_weights: bool = True
     rules: list = dataclasses.field(default_factory=list, metadata={"cli": False})
 
     def __post_init__(self):
         """Builds (and so validates) the rule the options spell when no rules are given."""
         if not self.rules:
-            self.rules = [QuantizationRule(self.op_path, None, self.weight_qtype or None, self.act_qtype or None)]
+            self.rules = [QuantizationRule(self.op_path, None, self.weight_qtype or None, self.act_qtype or None,
+                                           self.per_channel_weights)]
         self._param_indices = param_indices(self)
         if self.profile not in catalogue.PROFILES:
             raise InputError(f"unknown profile {self.profile!r} of '{self.name}'; use one of "
@@ -95,7 +97,7 @@ class MarkSitesPass(ModulePass):
             rule = match_rule(rules, *path)
             if rule is None or unit.spec.name in catalogue.PROFILES[self.profile]:
                 continue
-            dtype = storage_type(rule.act_qtype) if rule.act_qtype else None
+            dtype = activation_storage(rule.act_qtype)
             obstacle = catalogue.int16_obstacle(unit) if dtype == "i16" else None
             if dtype is not None and (dtype not in unit.spec.dtypes or obstacle):
                 message = f"'{unit.primary.name}' ({unit.spec.litert_op}) " + (
@@ -105,6 +107,13 @@ class MarkSitesPass(ModulePass):
                 else:
                     self.warn(unit.primary.location, message + "; it stays float")
                 continue
+            if rule.weight_qtype == "int4" and unit.weight is not None and unit.spec.name != "dense":
+                message = f"'{unit.primary.name}' ({unit.spec.litert_op}) has no int4 weights in shloq: only dense layers do"
+                if self.strict:
+                    unit.primary.location.emit_error(message)
+                    continue
+                self.warn(unit.primary.location, message + "; its weights are int8")
+                rule = dataclasses.replace(rule, weight_qtype="int8")
             for other in plan.add(unit, rule):
                 unit.primary.location.emit_error(
                     f"'{unit.primary.name}' gets {rule.act_qtype} activations but its input from "
@@ -112,6 +121,8 @@ class MarkSitesPass(ModulePass):
                     "folds the requantization between them into kernels that cannot take it; give connected ops "
                     "one activation type, or leave one of them float")
         plan.insert_markers(block)
+        if catalogue.PROFILES[self.profile]:  # for shloq-tfl-float-islands, after conversion
+            module.operation.attributes["shloq.profile"] = ir.StringAttr.get(self.profile)
         for message in unused_rules(rules, paths):
             self.warn(module.operation.location, message)
 
@@ -173,16 +184,22 @@ class _SitePlan:
 
     def add(self, unit: catalogue.Unit, rule: QuantizationRule) -> list:
         """Sites for `unit` as `rule` asks: its weight, and unless the rule keeps activations
-        float (weight-only), its activation inputs and output. Returns the locations of inputs
-        that are outputs quantized with the other activation type (a requantization boundary)."""
-        if unit.weight is not None and rule.weight_qtype is not None:
-            w = unit.weight
-            key = self.new_key(kind="weight", dtype=storage_type(rule.weight_qtype), axis=w.axis, op=unit.spec.name)
-            consumer = next(op for op in unit.ops if w.value in list(op.operands))
-            self.weight_markers.append((w.value, key, consumer))
-        if rule.act_qtype is None:
+        float in the graph (weight-only, dynamic range), its activation inputs and output; there,
+        an embedding table is a weight. Returns the locations of inputs that are outputs
+        quantized with the other activation type (a requantization boundary)."""
+        dtype = activation_storage(rule.act_qtype)
+        weight = unit.weight and (unit.weight.value, unit.weight.axis)
+        weight_dtype = storage_type(rule.weight_qtype) if rule.weight_qtype else None
+        if dtype is None and unit.spec.name == "gather":  # rows as a dense's output channels
+            weight, weight_dtype = (unit.statics[0], 0), weight_dtype and "i8"  # int8 under int4 rules too
+        if weight and weight_dtype is not None:
+            value, axis = weight
+            per_channel = {"axis": axis} if rule.per_channel_weights and axis is not None else {}
+            key = self.new_key(kind="weight", dtype=weight_dtype, **per_channel, op=unit.spec.name)
+            consumer = next(op for op in unit.ops if value in list(op.operands))
+            self.weight_markers.append((value, key, consumer))
+        if dtype is None:
             return []
-        dtype = storage_type(rule.act_qtype)
         boundaries = [mlir.producer(v).location for v in unit.inputs
                       if any((v, d) in self.quantized_outputs for d in STORAGE_RANGE if d != dtype)]
         for value in unit.inputs:

@@ -7,14 +7,16 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 from litert_converter.mlir import ir
+from litert_converter.mlir.dialects import stablehlo
 
 from shloq import mlir
 from shloq.errors import InputError
 from shloq.emulation import bias_safe_weights
 from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.passes import ModulePass, register
-from shloq.qscheme import MissingRangeError, site_qparams
+from shloq.qscheme import MissingRangeError, round_half_away, site_qparams
 
 
 def tensor_type_text(shape, element: str) -> str:
@@ -45,6 +47,9 @@ class QuantizePass(ModulePass):
 
     def run(self, module):
         for op, qparams in resolved_sites(module, self.file, self.ranges):
+            if marker_attrs(op)["kind"] == "weight" and marker_attrs(op)["op"] == "gather":
+                _integer_table(op, qparams)
+                continue
             value = op.operands[0]
             shape = mlir.tensor_shape(value.type)
             ip = ir.InsertionPoint(op)
@@ -56,6 +61,59 @@ class QuantizePass(ModulePass):
             op.results[0].replace_all_uses_with(dequantized.results[0])
             op.erase()
             _return_before_quantize(value, dequantized.results[0])
+
+
+def _integer_table(marker, qparams) -> None:
+    """An embedding table's weight site (weight-only and dynamic rules): the gather reads the
+    integer table itself, and its rows are converted to float and multiplied by their scales
+    (gathered alike when per row): the values of a QDQ pair, with no quantized type left for the
+    converter, which crashes on a gather from a per-row quantized table and, in dynamic mode, fuses
+    a per-tensor one into the next dense as an int8 input with a float output (LiteRT refuses it)."""
+    gather = mlir.users(marker.results[0])[0]
+    table = evaluate_constant(marker.operands[0])
+    scales = np.asarray(qparams.scale, np.float32)
+    if qparams.axis is not None:
+        scales = scales.reshape([-1] + [1] * (table.ndim - 1))
+    ints = np.clip(round_half_away(table / scales), *qparams.qrange).astype(np.int8)
+    loc, ip = gather.location, ir.InsertionPoint(gather)
+    result = ir.RankedTensorType(gather.results[0].type)
+    integer_rows = _gather_like(gather, mlir.make_constant(ints, loc, ip).results[0], result.shape, ir.IntegerType.get_signless(8), ip)
+    rows = ir.Operation.create("stablehlo.convert", results=[result], operands=[integer_rows], loc=loc, ip=ip)
+    if qparams.axis is None:
+        row_scales = mlir.make_constant(scales.reshape(()), loc, ip).results[0]
+        dims = []
+    else:
+        dn = stablehlo.GatherDimensionNumbers(gather.attributes["dimension_numbers"])
+        kept = [d for d in range(table.ndim) if d not in set(dn.collapsed_slice_dims) | set(dn.operand_batching_dims)]
+        sizes = list(result.shape)
+        for out_dim, operand_dim in zip(dn.offset_dims, kept):
+            if operand_dim != 0:
+                sizes[out_dim] = 1
+        row_scales = _gather_like(gather, mlir.make_constant(scales, loc, ip).results[0], sizes, ir.F32Type.get(), ip,
+                                  slice_sizes=[int(ir.DenseI64ArrayAttr(gather.attributes["slice_sizes"])[0])]
+                                  + [1] * (table.ndim - 1))
+        dims = list(range(len(sizes)))
+    broadcast = ir.Operation.create("stablehlo.broadcast_in_dim", results=[result], operands=[row_scales], loc=loc, ip=ip,
+                                    attributes={"broadcast_dimensions": ir.DenseI64ArrayAttr.get(dims)})
+    scaled = ir.Operation.create("stablehlo.multiply", results=[result], operands=[rows.results[0], broadcast.results[0]],
+                                 loc=loc, ip=ip)
+    gather.results[0].replace_all_uses_with(scaled.results[0])
+    gather.erase()
+    float_table = mlir.producer(marker.operands[0])
+    marker.erase()
+    if float_table is not None and not mlir.users(float_table.results[0]):
+        float_table.erase()
+
+
+def _gather_like(gather, table, shape, element, ip, slice_sizes=None):
+    """`gather` (same indices and dimension numbers) from another table; its result `shape` and
+    `element` type."""
+    attributes = {name: gather.attributes[name] for name in gather.attributes}
+    if slice_sizes is not None:
+        attributes["slice_sizes"] = ir.DenseI64ArrayAttr.get(slice_sizes)
+    return ir.Operation.create("stablehlo.gather", results=[ir.RankedTensorType.get(shape, element)],
+                               operands=[table, gather.operands[1]], attributes=attributes, loc=gather.location,
+                               ip=ip).results[0]
 
 
 def resolved_sites(module, file: str, ranges: dict) -> list:

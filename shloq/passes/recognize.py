@@ -12,7 +12,8 @@ values, not by op spelling, recognises the functions from any exporter.
 
 It also puts a few ops in the order LiteRT's converter gives them, so that quantization sites
 are placed where the converter's kernels will be: a mean's divide before its keepdims reshape, a
-divide by a constant as a multiply, a binary op of one reshaped value with itself before the reshape.
+divide by a constant as a multiply, a binary op of one reshaped value with itself before the reshape,
+a scale after a mask fill before it.
 """
 from __future__ import annotations
 
@@ -51,6 +52,9 @@ class RecognizePass(ModulePass):
             _negate_as_multiply(op)
             _self_binary_before_reshape(op)
         mlir.erase_dead(block)  # the replaced divides, which would keep regions from closing
+        for op in [op.operation for op in block.operations]:  # after the divides became multiplies
+            _scale_before_mask_fill(op)
+        mlir.erase_dead(block)
         ops = [op.operation for op in block.operations]
         position = {op: i for i, op in enumerate(ops)}
         replaced, statics = set(), _Statics()
@@ -105,6 +109,49 @@ def _divide_by_constant_as_multiply(op):
     product = ir.Operation.create("stablehlo.multiply", results=[op.results[0].type],
                                   operands=[op.operands[0], _reciprocal(op.operands[1], ip)], loc=op.location, ip=ip)
     op.results[0].replace_all_uses_with(product.results[0])
+
+
+def _scale_before_mask_fill(op):
+    """`select(m, s, fill) * c` (a causal mask applied before the 1/sqrt(d) scale) becomes
+    `select(m, s * c, fill * c)` for a splat `c` and a constant `fill`, so the select feeds the
+    softmax itself, whose input calibration saturates the fill at its floor. Scaled after the
+    select, a fill of -1e9 was the range of the scores' site (a step of 3.9e6: every score rounded
+    to one value)."""
+    if op.name != "stablehlo.multiply" or not mlir.is_float_tensor(op.results[0].type):
+        return
+    for select, factor in ((mlir.producer(op.operands[0]), op.operands[1]), (mlir.producer(op.operands[1]), op.operands[0])):
+        if (select is not None and select.name == "stablehlo.select" and len(mlir.users(select.results[0])) == 1
+                and catalogue.splat_constant(factor) is not None):
+            break
+    else:
+        return
+    fills = [interpreter.evaluate_constant(v) for v in select.operands[1:]]
+    scores = [v for v, fill in zip(select.operands[1:], fills) if fill is None]
+    if len(scores) != 1 or _depends_on(select.operands[0], scores[0]):  # a mask, not `where(x > 0, x, 0)`
+        return
+    ip, loc = ir.InsertionPoint(op), op.location
+    branches = [mlir.make_constant((fill * np.float32(catalogue.splat_constant(factor))).astype(fill.dtype), loc, ip)
+                if fill is not None else
+                ir.Operation.create("stablehlo.multiply", results=[op.results[0].type], operands=[v, factor], loc=loc, ip=ip)
+                for v, fill in zip(select.operands[1:], fills)]
+    scaled = ir.Operation.create("stablehlo.select", results=[op.results[0].type],
+                                 operands=[select.operands[0], *(b.results[0] for b in branches)], loc=select.location,
+                                 ip=ip)
+    op.results[0].replace_all_uses_with(scaled.results[0])
+
+
+def _depends_on(value, source, limit: int = 256) -> bool:
+    """Whether `value` is computed from `source` (looking back through at most `limit` ops)."""
+    seen, todo = set(), [value]
+    while todo and len(seen) < limit:
+        v = todo.pop()
+        if v == source:
+            return True
+        producer = mlir.producer(v)
+        if producer is not None and producer not in seen:
+            seen.add(producer)
+            todo.extend(producer.operands)
+    return bool(todo)
 
 
 def _negate_as_multiply(op):
