@@ -95,7 +95,10 @@ class MarkSitesPass(ModulePass):
                   mlir.source_file_position(u.primary.location)) for u in units]
         for unit, path in zip(units, paths):
             rule = match_rule(rules, *path)
-            if rule is None or unit.spec.name in catalogue.PROFILES[self.profile]:
+            if rule is None:
+                continue
+            if unit.spec.name in catalogue.PROFILES[self.profile]:
+                plan.add_float(unit, rule)
                 continue
             dtype = activation_storage(rule.act_qtype)
             obstacle = catalogue.int16_obstacle(unit) if dtype == "i16" else None
@@ -242,6 +245,14 @@ class _SitePlan:
         self.output_markers.append((unit.output, key, label))
         self.quantized_outputs.add((unit.output, dtype))
         return boundaries
+
+    def add_float(self, unit: catalogue.Unit, rule: QuantizationRule) -> None:
+        """A unit the profile leaves float: a float softmax still keeps its quantized input's range
+        to what matters (masked scores at the floor, not at -1e4)."""
+        dtype = activation_storage(rule.act_qtype)
+        if unit.spec.name == "softmax" and (unit.inputs[0], dtype) in self.site_of:
+            self.attrs[self.find(self.site_of[(unit.inputs[0], dtype)])]["softmax_axis"] = \
+                mlir.tensor_shape(unit.inputs[0].type)[-1]
 
     def insert_markers(self, block):
         for key in self.symmetric:  # a fixed grid (softmax) keeps its own: shloq-canonicalize-dots puts it first
