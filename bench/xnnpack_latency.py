@@ -295,6 +295,10 @@ def report(cpu, facts, classes, ranking, zoo_rows) -> list[str]:
                      f"{lat['int8']['xnnpack_ms']:.2f} ({lat['int8']['xnnpack_ms'] / fl:.2f}x) | "
                      f"{lat['cpu-float-islands']['xnnpack_ms']:.2f} ({lat['cpu-float-islands']['xnnpack_ms'] / fl:.2f}x) | "
                      f"{lat['int8']['builtin_ms']:.2f} ({lat['int8']['builtin_ms'] / lat['float']['builtin_ms']:.2f}x) |")
+    skipped = [cls for cls in ("AMX", "VNNI-only", "no-VNNI", "AVX2") if cls not in classes]
+    if skipped:
+        lines.append(f"Not measured here: {', '.join(skipped)} (a class above this CPU's, or no `cpuid_fault` flag, "
+                     "without which cpuidmask cannot hide CPU features)")
     lines += ["", "Targets:"]
     for cls, targets in TARGETS.items():
         for model, bound in targets.items():
