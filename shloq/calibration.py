@@ -82,8 +82,10 @@ def result_stats(func) -> list[tuple[int, str, str]]:
 
 
 def accumulate(program, stat_layout, batches, input_specs, method: str, percentile: float, progress: bool,
-               site_grids: dict[int, tuple[str, bool]], total: int | None = None, first_outputs: list | None = None):
-    """Runs `program(*inputs)` jitted over `batches` and reduces the per-batch statistics to ranges.
+               site_grids: dict[int, tuple[str, bool]], total: int | None = None, first_outputs: list | None = None,
+               constants=()):
+    """Runs `program(*inputs, *constants)` jitted over `batches` and reduces the per-batch
+    statistics to ranges (`constants`: see `Program.with_constants_as_arguments`).
     `site_grids` gives each site's storage type (`i8`, `i16`) and whether its grid is symmetric,
     which `mse` fits its grid to; the
     progress bar shows `total` batches when it is known; the model's own outputs on the first batch
@@ -91,7 +93,8 @@ def accumulate(program, stat_layout, batches, input_specs, method: str, percenti
     if method not in METHODS:
         raise InputError(f"unknown calibration method {method!r}; use one of {', '.join(METHODS)}")
     if method == "mse":
-        return _mse_ranges(program, stat_layout, batches, input_specs, progress, site_grids, total, first_outputs)
+        return _mse_ranges(program, stat_layout, batches, input_specs, progress, site_grids, total, first_outputs,
+                           constants)
     run = jax.jit(program)
     n_stats = len(stat_layout)
     lows: dict[int, list] = {}
@@ -99,7 +102,7 @@ def accumulate(program, stat_layout, batches, input_specs, method: str, percenti
     count = 0
     for batch in tqdm(batches, desc="calibrating", unit="batch", total=total, disable=not progress):
         batch = check_batch(batch, input_specs, count)
-        results = run(*batch)
+        results = run(*batch, *constants)
         if first_outputs is not None and count == 0:
             first_outputs.extend(np.asarray(v) for v in jax.device_get(results[:len(results) - n_stats]))
         outputs = results[-n_stats:] if n_stats else ()
@@ -146,7 +149,7 @@ def _check_finite(sites, stat_layout):
 HISTOGRAM_BINS = 2048
 
 
-def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_grids, total, first_outputs):
+def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_grids, total, first_outputs, constants):
     """`mse`: per site, the range whose grid gives the least squared error over all calibration
     values. Each batch's values are reduced on device to a histogram over their own range; the host
     merges those into one histogram per site and searches it (`mse_range`)."""
@@ -155,32 +158,37 @@ def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_grids
         by_site.setdefault(site, {}).setdefault(stat, []).append(i)
     run = jax.jit(_site_values(program, by_site, len(stat_layout)))
     histograms: dict[int, Histogram] = {}
-    constants: dict[int, tuple[float, float]] = {}
+    fixed_ranges: dict[int, tuple[float, float]] = {}
     count = 0
     for batch in tqdm(batches, desc="calibrating", unit="batch", total=total, disable=not progress):
         batch = check_batch(batch, input_specs, count)
-        outputs, values, fixed = run(*batch)
+        outputs, values, fixed = run(*batch, *constants)
         if first_outputs is not None and count == 0:
             first_outputs.extend(np.asarray(v) for v in jax.device_get(outputs))
         binned = jax.device_get({site: _bin_indices(x, floor) for site, (x, floor) in values.items()})
         for site, (lo, hi, index, zeros) in binned.items():
             counts = np.bincount(index, minlength=HISTOGRAM_BINS + 1)[:HISTOGRAM_BINS]
             histograms.setdefault(site, Histogram()).add(float(lo), float(hi), counts, int(zeros))
-        constants.update({site: (float(lo), float(hi)) for site, (lo, hi) in jax.device_get(fixed).items()})
+        fixed_ranges.update({site: (float(lo), float(hi)) for site, (lo, hi) in jax.device_get(fixed).items()})
         count += 1
     if count == 0:
         raise CalibrationError("the calibration data is empty: give at least one batch")
     sites = {site: mse_range(h, *site_grids[site], fixed_lo="floor" in by_site[site])
              for site, h in histograms.items()}
-    sites.update(constants)
+    sites.update(fixed_ranges)
     _check_finite(sites, stat_layout)
     return sites, count
 
 
+# Sites with fewer values share one size class: MiniLM's 214 sites fell into 9 classes, into 3 so.
+BINNED_MIN_SIZE = 1 << 17
+
+
 def _site_values(program, by_site, n_stats):
     """`program` returning its own outputs and, per site with values, all of them in one vector padded with NaN to a
-    power of two (so that `_histogram` compiles once per size class, not per shape) and its
-    softmax floor; per site with constant min/max, those."""
+    power of two of at least BINNED_MIN_SIZE elements (so that `_bin_indices` compiles once per size
+    class, not per shape: each compile costs ~0.3 s) and its softmax floor; per site with constant
+    min/max, those."""
     def run(*inputs):
         results = program(*inputs)
         outputs, stats = results[:len(results) - n_stats], (results[len(results) - n_stats:] if n_stats else ())
@@ -191,7 +199,8 @@ def _site_values(program, by_site, n_stats):
                                jnp.max(jnp.stack([stats[i] for i in where["max"]])))
                 continue
             x = jnp.concatenate([jnp.ravel(stats[i]) for i in where["values"]])
-            x = jnp.pad(x, (0, (1 << max(x.size - 1, 0).bit_length()) - x.size), constant_values=jnp.nan)
+            x = jnp.pad(x, (0, max(1 << max(x.size - 1, 0).bit_length(), BINNED_MIN_SIZE) - x.size),
+                        constant_values=jnp.nan)
             floors = [stats[i] for i in where.get("floor", ())]
             values[site] = (x, jnp.min(jnp.stack(floors)) if floors else jnp.float32(-jnp.inf))
         return outputs, values, fixed

@@ -23,16 +23,18 @@ def signature_input_names(names: list[str]) -> list[str]:
     return [_tensor_name(n, f"input_{i}") for i, n in enumerate(names)]
 
 
-def to_tflite(module_text: str, input_names: list[str], dynamic_range: bool = False) -> bytes:
-    """Converts quantized StableHLO text (QDQ form) to a full-integer LiteRT flatbuffer; the
-    post-conversion passes (`shloq.passes.tfl.POST_CONVERSION`) fix the TFL module before export.
-    With `dynamic_range`, ops reading a dequantized int8 weight and float activations get LiteRT's
-    hybrid kernels (the converter's DYNAMIC mode, which takes them only outside strict QDQ mode);
-    static QDQ pairs still give integer kernels."""
+def to_tflite(module: str | ir.Module, input_names: list[str], dynamic_range: bool = False) -> bytes:
+    """Converts quantized StableHLO (QDQ form), as text or as a module of `mlir.context()`, which
+    the conversion consumes (printing and re-parsing MiniLM's took 3.7 s), to a full-integer
+    LiteRT flatbuffer; the post-conversion passes (`shloq.passes.tfl.POST_CONVERSION`) fix the
+    TFL module before export. With `dynamic_range`, ops reading a dequantized int8 weight and
+    float activations get LiteRT's hybrid kernels (the converter's DYNAMIC mode, which takes them
+    only outside strict QDQ mode); static QDQ pairs still give integer kernels."""
     from shloq.passes import run_pipeline
     from shloq.passes.tfl import POST_CONVERSION
 
-    module = mlir.parse_module(module_text, "<quantized module>")
+    if isinstance(module, str):
+        module = mlir.parse_module(module, "<quantized module>")
     func = mlir.main_func(module)
     n_outputs = len(ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value).results)
     names = signature_input_names(input_names)

@@ -57,6 +57,17 @@ def parse_module(text: str | bytes, source_name: str = "<input>") -> ir.Module:
             raise ModuleParseError(details or str(err), found) from None
 
 
+def copy_module(module: ir.Module) -> ir.Module:
+    """A copy of `module` (its ops cloned, its attributes kept); constants are shared, not copied."""
+    with context(), ir.Location.unknown():
+        copy = ir.Module.create()
+        for name in module.operation.attributes:
+            copy.operation.attributes[name] = module.operation.attributes[name]
+        for op in module.body.operations:
+            op.operation.clone(ip=ir.InsertionPoint(copy.body))
+    return copy
+
+
 BYTECODE_MAGIC = b"ML\xefR"
 
 
@@ -187,13 +198,24 @@ def constant_value(op) -> np.ndarray:
     shape = tuple(result_type.shape)
     if dtype.name == "bfloat16":
         return _bfloat16_value(str(attr), shape)
-    dense = ir.DenseElementsAttr(attr)
-    if dense.is_splat:
-        splat = dense.get_splat_value()
-        scalar = bool(ir.BoolAttr(splat).value) if dtype == np.bool_ else (
-            ir.FloatAttr(splat).value if np.issubdtype(dtype, np.floating) else ir.IntegerAttr(splat).value)
-        return np.full(shape, scalar, dtype=dtype)
-    return np.asarray(dense, dtype=dtype).reshape(shape)
+    splat = splat_value(op)
+    if splat is not None:
+        return np.full(shape, splat, dtype=dtype)
+    return np.asarray(ir.DenseElementsAttr(attr), dtype=dtype).reshape(shape)
+
+
+def splat_value(op) -> np.ndarray | None:
+    """The one element of a splat `stablehlo.constant` as a 0-d array of its dtype, else None."""
+    dtype = element_dtype(ir.RankedTensorType(op.results[0].type).element_type)
+    if dtype.name == "bfloat16":
+        return None
+    dense = ir.DenseElementsAttr(op.attributes["value"])
+    if not dense.is_splat:
+        return None
+    splat = dense.get_splat_value()
+    scalar = bool(ir.BoolAttr(splat).value) if dtype == np.bool_ else (
+        ir.FloatAttr(splat).value if np.issubdtype(dtype, np.floating) else ir.IntegerAttr(splat).value)
+    return np.array(scalar, dtype=dtype)
 
 
 _HEX_ELEMENTS = re.compile(r'dense<"0x([0-9A-Fa-f]*)">')
@@ -299,17 +321,14 @@ def constant_source(value):
 
 
 def erase_dead(block) -> None:
-    """Erases ops without uses or side effects, last first, until none is left."""
-    changed = True
-    while changed:
-        changed = False
-        for op in reversed(list(block.operations)):
-            op = op.operation
-            if op.name == "func.return" or op.name.startswith("func.") or op.name == "stablehlo.custom_call":
-                continue
-            if all(not list(r.uses) for r in op.results):
-                op.erase()
-                changed = True
+    """Erases ops without uses or side effects, last first: one sweep from the end erases the ops
+    that only dead ops used too, since an op's users all come after it in its block."""
+    for op in reversed(list(block.operations)):
+        op = op.operation
+        if op.name.startswith("func.") or op.name == "stablehlo.custom_call":
+            continue
+        if all(next(iter(r.uses), None) is None for r in op.results):
+            op.erase()
 
 
 def set_function_type(func) -> None:

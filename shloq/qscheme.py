@@ -4,6 +4,7 @@ The array formulas take `xp` (numpy, or jax.numpy when QAT computes scales insid
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 
@@ -138,3 +139,40 @@ def site_qparams(attrs: dict, ranges: dict, weight: np.ndarray | None = None) ->
         raise MissingRangeError(f"site {attrs['site']} has no calibrated range")
     scale, zero_point = activation_qparams(*lo_hi, dtype, symmetric_grid(attrs))
     return SiteQParams(dtype, np.float32(scale), zero_point)
+
+
+_QUANTIZED_TYPE = re.compile(r"!quant\.uniform<(?P<dtype>i8|i16)(?:<(?P<lo>-?\d+):(?P<hi>-?\d+)>)?:f32"
+                             r"(?::(?P<axis>\d+))?, (?:\{(?P<scales>[^}]*)\}|(?P<scale>[^:>]+)(?::(?P<zero_point>-?\d+))?)>")
+
+
+def parse_quantized_type(text: str) -> SiteQParams | None:
+    """The parameters of a `!quant.uniform` element type as `quantized_type` spells them and MLIR
+    prints them back (a zero point of 0 left out); None for another type or a per-axis one with
+    non-zero zero points."""
+    found = _QUANTIZED_TYPE.fullmatch(text)
+    if found is None:
+        return None
+    dtype = found["dtype"]
+    narrow = found["lo"] is not None and (int(found["lo"]), int(found["hi"])) == NARROW_RANGE[dtype]
+    if found["lo"] is not None and not narrow and (int(found["lo"]), int(found["hi"])) != STORAGE_RANGE[dtype]:
+        return None
+    if found["scales"] is None:
+        return SiteQParams(dtype, np.float64(found["scale"]), int(found["zero_point"] or 0), None, narrow)
+    params = [p.split(":") for p in found["scales"].split(",")]
+    if any(len(p) > 1 and int(p[1]) != 0 for p in params):
+        return None
+    return SiteQParams(dtype, np.array([float(p[0]) for p in params]), 0, int(found["axis"]), narrow)
+
+
+def quantize_constant(value: np.ndarray, q: SiteQParams) -> np.ndarray:
+    """A constant's stored integers on `q`'s grid, as the LiteRT converter (litert-converter 0.5.0)
+    computes them when it folds a `uniform_quantize` of a constant: value / scale in float64,
+    rounded half away from zero, plus the zero point, saturated (bit-identical on MiniLM's weights
+    and embedding table and the test zoo's)."""
+    scale = np.asarray(q.scale, np.float64)
+    if q.axis is not None:
+        shape = [1] * value.ndim
+        shape[q.axis] = -1
+        scale = scale.reshape(shape)
+    ints = np.clip(round_half_away(value.astype(np.float64) / scale) + q.zero_point, *q.qrange)
+    return ints.astype(np.int8 if q.dtype == "i8" else np.int16)

@@ -18,6 +18,7 @@
 // LIST-DAG: shloq-instrument:
 // LIST-DAG: shloq-mark-sites:
 // LIST-DAG: shloq-quantize:
+// LIST-DAG: shloq-quantize-constants:
 
 // PARSE: malformed.mlir:4:{{[0-9]+}}: error:
 // PARSE-NOT: Traceback

@@ -80,7 +80,8 @@ def registered_passes() -> dict[str, type[ModulePass]]:
 
 def _load_all():
     from shloq.passes import (bind_params, canonicalize_dots, fold_affine, fold_constants, inline,  # noqa: F401
-                              instrument, integer_io, integer_tables, layout, mark_sites, quantize, recognize)
+                              instrument, integer_io, integer_tables, layout, mark_sites, quantize, quantize_constants,
+                              recognize)
     from shloq.passes import annotate  # noqa: F401
     from shloq.passes import tfl
 
