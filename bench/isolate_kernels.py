@@ -55,7 +55,7 @@ def op_mismatches(model, *inputs) -> tuple[int, list[OpMismatch]]:
             values = [None if t is None else tensors[t.index] if t.data is None else constant_value(t) for t in op.inputs]
             while values and values[-1] is None:
                 values.pop()
-            out = kernels.kernel(op.name)(op, *values)
+            out = kernels.kernel(op)(op, *values)
             results[i] = list(out) if isinstance(out, (list, tuple)) else [out]
         return results
 

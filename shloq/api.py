@@ -12,7 +12,7 @@ import numpy as np
 from litert_converter.mlir import ir
 
 from shloq import litert, mlir
-from shloq.calibration import Stats, accumulate, clip_mask_ranges, result_stats
+from shloq.calibration import Stats, accumulate, clip_mask_ranges, result_stats, xnnpack_ratio_ranges
 from shloq.emulation import Emulator, fake_quant, output_steps, site_params
 from shloq.errors import ConversionError, InputError, PassError, UnsupportedOpError
 from shloq.files import write_atomically
@@ -33,7 +33,7 @@ from shloq.passes.mark_sites import MarkSitesPass, refusal
 from shloq.passes.quantize import QuantizePass
 from shloq.passes.quantize_constants import QuantizeConstantsPass
 from shloq.passes.recognize import RecognizePass
-from shloq.qscheme import DYNAMIC
+from shloq.qscheme import DYNAMIC, symmetric_grid
 from shloq.rules import QuantizationRule
 
 
@@ -185,19 +185,21 @@ def _values_digest(values: dict[int, np.ndarray]) -> str:
     return digest.hexdigest()
 
 
-def _marked_module(source: Source, rules, params, strict: bool, warn: bool = True):
+def _marked_module(source: Source, rules, params, strict: bool, warn: bool = True, profile: str = "full-integer"):
     """`_simplified_module` with quantization sites marked."""
     rules = _check_rules(rules)
     module = _simplified_module(source, params)
-    mark_sites(module, rules, strict, warn)
+    mark_sites(module, rules, strict, warn, profile=profile)
     return module
 
 
-def mark_sites(module, rules, strict: bool, warn: bool = True, param_args: str = "") -> None:
+def mark_sites(module, rules, strict: bool, warn: bool = True, param_args: str = "",
+               profile: str = "full-integer") -> None:
     """Runs shloq-mark-sites; strict-mode refusals become one UnsupportedOpError, and ops left
     float become ShloqWarnings (unless `warn` is off)."""
     try:
-        notes = run_pipeline(module, [MarkSitesPass(strict=strict, rules=rules, param_args=param_args)])
+        notes = run_pipeline(module, [MarkSitesPass(strict=strict, rules=rules, param_args=param_args,
+                                                    profile=profile)])
     except PassError as err:
         refused = [refusal(m) for _, _, m in err.diagnostics]
         if all(refused):
@@ -257,17 +259,18 @@ def site_names(module) -> dict[int, str]:
 
 
 def calibrate(model, rules, params, batches, *, method: str = "mse", percentile: float = 99.99,
-              progress: bool = True) -> Stats:
+              progress: bool = True, profile: str = "full-integer") -> Stats:
     """Runs the model over `batches` (an iterable of input tuples) and records every activation
     site's range: `minmax` (global), `average_minmax` (mean of batch minima and maxima),
     `percentile` (mean of batch percentiles) or `mse` (the clipping range that minimises the
     quantization error over all batches' values)."""
     source = load(model, params)
-    module = _marked_module(source, rules, params, strict=False, warn=False)  # convert() warns
+    module = _marked_module(source, rules, params, strict=False, warn=False, profile=profile)  # convert() warns
     with mlir.context():
         fingerprint, names = site_fingerprint(module), site_names(module)
-        dtypes = {marker_attrs(op.operation)["site"]: marker_attrs(op.operation)["dtype"]
-                  for op in mlir.entry_block(module).operations if is_site_marker(op.operation)}
+        grids = {marker_attrs(op.operation)["site"]: (marker_attrs(op.operation)["dtype"],
+                                                      symmetric_grid(marker_attrs(op.operation)))
+                 for op in mlir.entry_block(module).operations if is_site_marker(op.operation)}
         run_pipeline(module, [InstrumentPass(values=method in ("percentile", "mse"))])
         func = mlir.main_func(module)
         program, constants = compile_function(func).with_constants_as_arguments()
@@ -275,7 +278,7 @@ def calibrate(model, rules, params, batches, *, method: str = "mse", percentile:
     total = len(batches) if hasattr(batches, "__len__") else None  # _input_batches is a generator
     first, first_outputs = [], []
     sites, count = accumulate(program.__call__, layout, _input_batches(source, batches, first), source.inputs,
-                              method, percentile, progress, dtypes, total, first_outputs, constants)
+                              method, percentile, progress, grids, total, first_outputs, constants)
     return Stats(sites, method, count, fingerprint, names, sample=[np.asarray(x) for x in first[0]],
                  sample_outputs=first_outputs)
 
@@ -299,7 +302,7 @@ def _kept_inputs(source, inputs):
 
 
 def convert(model, rules, params, stats, *, strict: bool = True, integer_io: bool = False,
-            check: bool = True) -> "LiteRTModel":
+            check: bool = True, profile: str = "full-integer") -> "LiteRTModel":
     """Quantizes the model with `stats` (from `calibrate`, or QAT's quant stats) and converts it to
     a full-integer LiteRT model. With `integer_io` the `.tflite` takes and returns the quantized
     tensors themselves (their scales: `LiteRTModel.input_quantization`/`output_quantization`).
@@ -307,20 +310,22 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
     outputs on it), the `.tflite` runs that batch; where an output is further from float than its
     own size and from the quantized model simulated on the float graph, a ConversionError names the
     first tensor that quantization alone does not explain: a model the converter miscompiled is
-    refused, never returned."""
+    refused, never returned. `profile="cpu-float-islands"` (calibrate with the same) leaves float
+    the ops XNNPACK has no int8 kernel for (softmax, GELU, rsqrt, ...): faster on CPUs, and not
+    full-integer."""
     if stats is not None and not isinstance(stats, Stats):
         stats = Stats.from_quant_stats(stats)
     rules = _check_rules(rules)
     source = load(model, params)
-    module = _marked_module(source, rules, params, strict=strict)
+    module = _marked_module(source, rules, params, strict=strict, profile=profile)
     with mlir.context():
         fingerprint = site_fingerprint(module)
         if stats is None:
             stats = _no_stats(module)
         elif stats.fingerprint and stats.fingerprint != fingerprint:
-            raise InputError("these stats were calibrated on another model or other rules (site layout differs); "
-                             "calibrate again with the same model, params structure and rules")
-        ranges = clip_mask_ranges(module, stats.sites)
+            raise InputError("these stats were calibrated on another model or other rules or profile (site layout "
+                             "differs); calibrate again with the same model, params structure, rules and profile")
+        ranges = xnnpack_ratio_ranges(module, clip_mask_ranges(module, stats.sites))
         params_by_site = site_params(module, ranges)
         steps = output_steps(module, params_by_site)
         hybrid = dynamic_range(rules)
@@ -329,7 +334,7 @@ def convert(model, rules, params, stats, *, strict: bool = True, integer_io: boo
                            + ([IntegerIOPass()] if integer_io else []) + ([] if hybrid else [QuantizeConstantsPass()])))
         quantized = module.operation.clone()  # the converter consumes `module`; constants are shared, not copied
     tflite = litert.to_tflite(module, [name for name, _, _ in source.inputs], hybrid)
-    converted = LiteRTModel(tflite, quantized, source, steps, ConversionRecipe(rules, params, strict, ranges))
+    converted = LiteRTModel(tflite, quantized, source, steps, ConversionRecipe(rules, params, strict, ranges, profile))
     if check and stats.sample is not None and stats.sample_outputs:
         check_conversion(converted, stats.sample, stats.sample_outputs)
     return converted
@@ -403,9 +408,10 @@ class ConversionRecipe:
     params: object
     strict: bool
     ranges: dict  # site -> (lo, hi) the scales were computed from, masks clipped
+    profile: str = "full-integer"
 
     def marked_module(self, source: Source):
-        return _marked_module(source, self.rules, self.params, self.strict, warn=False)
+        return _marked_module(source, self.rules, self.params, self.strict, warn=False, profile=self.profile)
 
 
 def float_tflite(model, params) -> bytes:

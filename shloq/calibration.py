@@ -82,18 +82,19 @@ def result_stats(func) -> list[tuple[int, str, str]]:
 
 
 def accumulate(program, stat_layout, batches, input_specs, method: str, percentile: float, progress: bool,
-               site_dtypes: dict[int, str], total: int | None = None, first_outputs: list | None = None,
+               site_grids: dict[int, tuple[str, bool]], total: int | None = None, first_outputs: list | None = None,
                constants=(), histograms: dict | None = None):
     """Runs `program(*inputs, *constants)` jitted over `batches` and reduces the per-batch
     statistics to ranges (`constants`: see `Program.with_constants_as_arguments`).
-    `site_dtypes` gives each site's storage type (`i8`, `i16`), which `mse` fits its grid to; the
+    `site_grids` gives each site's storage type (`i8`, `i16`) and whether its grid is symmetric,
+    which `mse` fits its grid to; the
     progress bar shows `total` batches when it is known; the model's own outputs on the first batch
     are appended to `first_outputs` when given. With `mse`, `histograms` (when given) receives each
     site's merged histogram, so that ranges for another storage type need no second pass."""
     if method not in METHODS:
         raise InputError(f"unknown calibration method {method!r}; use one of {', '.join(METHODS)}")
     if method == "mse":
-        return _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total, first_outputs,
+        return _mse_ranges(program, stat_layout, batches, input_specs, progress, site_grids, total, first_outputs,
                            constants, histograms)
     run = jax.jit(program)
     n_stats = len(stat_layout)
@@ -149,7 +150,7 @@ def _check_finite(sites, stat_layout):
 HISTOGRAM_BINS = 2048
 
 
-def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtypes, total, first_outputs, constants,
+def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_grids, total, first_outputs, constants,
                 histograms_out=None):
     """`mse`: per site, the range whose grid gives the least squared error over all calibration
     values. Each batch's values are reduced on device to a histogram over their own range; the host
@@ -174,7 +175,7 @@ def _mse_ranges(program, stat_layout, batches, input_specs, progress, site_dtype
         count += 1
     if count == 0:
         raise CalibrationError("the calibration data is empty: give at least one batch")
-    sites = {site: mse_range(h, site_dtypes[site], fixed_lo="floor" in by_site[site])
+    sites = {site: mse_range(h, *site_grids[site], fixed_lo="floor" in by_site[site])
              for site, h in histograms.items()}
     if histograms_out is not None:
         histograms_out.update(histograms)
@@ -268,7 +269,7 @@ def _rebin(lo, hi, counts, edges):
 MSE_TOLERANCE = 0.05
 
 
-def mse_range(histogram: Histogram, dtype: str, fixed_lo: bool = False) -> tuple[float, float]:
+def mse_range(histogram: Histogram, dtype: str, symmetric: bool = False, fixed_lo: bool = False) -> tuple[float, float]:
     """The widest range [lo, hi] whose `dtype` activation grid (see `qscheme.activation_qparams`)
     errs by at most MSE_TOLERANCE more than the least expected squared error over `histogram`:
     values inside err by a uniform rounding error (step**2 / 12), values outside by their distance
@@ -276,8 +277,8 @@ def mse_range(histogram: Histogram, dtype: str, fixed_lo: bool = False) -> tuple
     on the calibration data costs more on new data: values beyond the calibration extremes err
     quadratically, and products downstream amplify the largest values' errors most. Candidates
     shrink the observed range bin by bin; `fixed_lo` keeps the lower bound (a softmax input, whose
-    lowest values must stay at the bottom to keep masked scores negligible). int16 grids are
-    symmetric, so one bound is searched."""
+    lowest values must stay at the bottom to keep masked scores negligible). On a `symmetric`
+    grid (int16 always) one bound is searched."""
     lo, hi = histogram.lo, histogram.hi
     if not np.isfinite(lo):
         return (0.0, 0.0) if histogram.zeros else (np.inf, -np.inf)
@@ -300,7 +301,7 @@ def mse_range(histogram: Histogram, dtype: str, fixed_lo: bool = False) -> tuple
         return clipped_lo + clipped_hi + (m_lo[0] + m_hi[0]) * width ** 2 / 12 + inside * step ** 2 / 12
 
     edges = np.linspace(lo, hi, HISTOGRAM_BINS + 1)[::HISTOGRAM_BINS // 512]  # 513 candidates a side
-    if dtype in SYMMETRIC_ACTIVATIONS:
+    if symmetric or dtype in SYMMETRIC_ACTIVATIONS:
         bounds = np.unique(np.abs(edges[edges != 0]))
         if fixed_lo:
             bounds = bounds[bounds >= -lo]
@@ -386,3 +387,85 @@ def _through_broadcasts(value) -> list:
         else:
             found.append(op)
     return found
+
+
+# XNNPACK runs an int8 ADD/SUB only when each input scale / output scale is in [1/1024, 256), and
+# an int8 MUL when in1 * in2 / out is in [1/65536, 256) (`CheckTensorsInputOutputScale` in LiteRT's
+# xnnpack_delegate.cc); elsewhere the op falls back to the builtin kernels.
+XNNPACK_ADD_MIN_RATIO, XNNPACK_MUL_MIN_RATIO = 1.0 / 1024.0, 1.0 / 65536.0
+_RATIO_MARGIN = 1.001  # float32 scales stay above the bound after rounding
+
+
+def xnnpack_ratio_ranges(module, ranges: dict) -> dict:
+    """Widens the ranges of ADD/SUB/MUL inputs whose scale is too fine for XNNPACK's int8 kernels
+    (a layer norm's mean, next to the centred values; `var + eps`) to the smallest scale it takes.
+    The widened step is at most 1/1024 of the op's output step (for MUL, the product's error at
+    most 1/1024 of it), so the output is unchanged to well under a step: the quality cost is nil.
+    Only sites that nothing but such ops read are widened, so no other op loses precision."""
+    from shloq.qscheme import activation_qparams, symmetric_grid
+
+    markers = [op.operation for op in mlir.entry_block(module).operations if is_site_marker(op.operation)]
+    attrs_of = {marker_attrs(m)["site"]: marker_attrs(m) for m in markers}
+    widenable = {site for site, attrs in attrs_of.items() if attrs["kind"] == "activation" and site in ranges}
+    for marker in markers:
+        site = marker_attrs(marker)["site"]
+        if any(use.name not in _BINARY_SCALED for use in _through_broadcasts(marker.results[0])):
+            widenable.discard(site)
+
+    adjusted = dict(ranges)
+
+    def scale(site):
+        attrs = attrs_of[site]
+        if attrs["kind"] == "fixed":
+            return float(attrs["scale"])
+        return activation_qparams(*adjusted[site], attrs["dtype"], symmetric_grid(attrs))[0]
+
+    for op in [o.operation for o in mlir.entry_block(module).operations]:
+        if op.name not in _BINARY_SCALED:
+            continue
+        inputs = [marker_behind(v) for v in op.operands]
+        out = _output_marker(op)
+        if out is None or any(m is None for m in inputs) or attrs_of[marker_attrs(out)["site"]]["dtype"] != "i8":
+            continue
+        sites = [marker_attrs(m)["site"] for m in inputs]
+        if any(s not in ranges and attrs_of[s]["kind"] != "fixed" for s in sites + [marker_attrs(out)["site"]]):
+            continue
+        s_out = scale(marker_attrs(out)["site"])
+        if op.name == "stablehlo.multiply":
+            ratio = scale(sites[0]) * scale(sites[1]) / s_out
+            factor = XNNPACK_MUL_MIN_RATIO * _RATIO_MARGIN / ratio
+            if factor <= 1.0:
+                continue
+            growable = [s for s in dict.fromkeys(sites) if s in widenable]
+            if len(set(sites)) == 1 and growable:
+                factor = factor ** 0.5   # x * x: both operands widen
+            if growable:
+                _widen(adjusted, growable[0], factor)
+            continue
+        for site in dict.fromkeys(sites):
+            factor = XNNPACK_ADD_MIN_RATIO * _RATIO_MARGIN * s_out / scale(site)
+            if factor > 1.0 and site in widenable:
+                _widen(adjusted, site, factor)
+    return adjusted
+
+
+_BINARY_SCALED = ("stablehlo.add", "stablehlo.subtract", "stablehlo.multiply")
+
+
+def _widen(ranges: dict, site: int, factor: float) -> None:
+    lo, hi = ranges[site]
+    ranges[site] = (lo * factor, hi * factor)
+
+
+def _output_marker(op):
+    """The site marker that quantizes `op`'s result, past a fused ReLU, or None."""
+    value = op.results[0]
+    while True:
+        users = mlir.users(value)
+        if len(users) != 1:
+            return None
+        if is_site_marker(users[0]):
+            return users[0]
+        if users[0].name not in ("stablehlo.maximum", "stablehlo.minimum", "stablehlo.clamp"):
+            return None
+        value = users[0].results[0]

@@ -49,6 +49,7 @@ class OpSpec:
     # A composite LiteRT has no int16 kernel for: under int16, shloq-mark-sites quantizes its
     # decomposition (the elementwise ops it stands for) instead
     int16_decomposed: bool = False
+    xnnpack_int8: bool = True          # XNNPACK has an int8 kernel (LiteRT xnnpack_delegate.cc Visit*Node)
 
 
 @dataclasses.dataclass
@@ -93,20 +94,22 @@ SPECS = {s.name: s for s in [
     OpSpec("broadcast", Category.SHARED, "BROADCAST_TO"),
     OpSpec("slice", Category.SHARED, "STRIDED_SLICE"),
     OpSpec("concatenate", Category.SHARED_ALL, "CONCATENATION", int16_by_retype=True),
-    OpSpec("softmax", Category.FIXED, "SOFTMAX", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}),
-    OpSpec("divide", Category.INDEPENDENT, "DIV"),
-    OpSpec("maximum", Category.SHARED_ALL, "MAXIMUM"),
-    OpSpec("minimum", Category.SHARED_ALL, "MINIMUM"),
+    OpSpec("softmax", Category.FIXED, "SOFTMAX", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)},
+           xnnpack_int8=False),
+    OpSpec("divide", Category.INDEPENDENT, "DIV", xnnpack_int8=False),
+    OpSpec("maximum", Category.SHARED_ALL, "MAXIMUM", xnnpack_int8=False),
+    OpSpec("minimum", Category.SHARED_ALL, "MINIMUM", xnnpack_int8=False),
     OpSpec("batch_matmul", Category.INDEPENDENT, "BATCH_MATMUL", same_io_type=True),
     OpSpec("sum", Category.INDEPENDENT, "SUM", same_io_type=True),
     OpSpec("reduce_max", Category.SHARED, "REDUCE_MAX"),
-    OpSpec("exp", Category.INDEPENDENT, "EXP", same_io_type=True),
-    OpSpec("rsqrt", Category.INDEPENDENT, "RSQRT", same_io_type=True),
-    OpSpec("sqrt", Category.INDEPENDENT, "SQRT", same_io_type=True),
+    OpSpec("exp", Category.INDEPENDENT, "EXP", same_io_type=True, xnnpack_int8=False),
+    OpSpec("rsqrt", Category.INDEPENDENT, "RSQRT", same_io_type=True, xnnpack_int8=False),
+    OpSpec("sqrt", Category.INDEPENDENT, "SQRT", same_io_type=True, xnnpack_int8=False),
     OpSpec("abs", Category.INDEPENDENT, "ABS"),
     OpSpec("tanh", Category.FIXED, "TANH", {"i8": (1.0 / 128.0, 0), "i16": (1.0 / 32768.0, 0)}),
     OpSpec("logistic", Category.FIXED, "LOGISTIC", {"i8": (1.0 / 256.0, -128), "i16": (1.0 / 32768.0, 0)}),
-    OpSpec("gelu", Category.INDEPENDENT, "GELU", int16_by_retype=True, same_io_type=True),
+    OpSpec("gelu", Category.INDEPENDENT, "GELU", int16_by_retype=True, same_io_type=True,
+           xnnpack_int8=False),
     OpSpec("hard_swish", Category.INDEPENDENT, "HARD_SWISH", dtypes=("i8",), int16_decomposed=True, same_io_type=True),  # LiteRT 2.3.0
     OpSpec("resize_nearest", Category.SHARED, "RESIZE_NEAREST_NEIGHBOR"),
     OpSpec("resize_bilinear", Category.SHARED, "RESIZE_BILINEAR"),
@@ -116,6 +119,16 @@ SPECS = {s.name: s for s in [
     # shloq-integer-tables: a float function of an integer tensor (mask bias, token count), looked up
     OpSpec("table", Category.SHARED, "GATHER", int16_by_retype=True),
 ]}
+
+# Profiles (`convert(profile=...)`): the catalogue ops each leaves float, as DEQUANTIZE -> float op
+# -> QUANTIZE. "cpu-float-islands" gives XNNPACK every op it has no int8 kernel for in float, so
+# they run in XNNPACK too rather than on the builtin int8 kernels; the model is then not
+# full-integer, which the name says.
+PROFILES = {
+    "full-integer": frozenset(),
+    "cpu-float-islands": frozenset(name for name, spec in SPECS.items() if not spec.xnnpack_int8),
+}
+
 
 @dataclasses.dataclass(frozen=True)
 class ActivationFunction:
@@ -585,6 +598,20 @@ def _match_concatenate(op, graph):
 def match_softmax(op) -> bool:
     """Whether `op` is the divide that ends a softmax (taking every non-constant as an activation)."""
     return _match_softmax(op, _Graph(lambda value: mlir.constant_source(value) is None)) is not None
+
+
+def offset_fixed_grid(value) -> bool:
+    """Whether `value` is (a reshape or transpose of) the output of an op whose int8 kernel fixes a
+    grid with a non-zero zero point (softmax, logistic): such a tensor cannot be the symmetric
+    second operand XNNPACK's int8 BATCH_MATMUL needs, so it goes first."""
+    op = mlir.producer(value)
+    while op is not None and op.name in ("stablehlo.reshape", "stablehlo.transpose"):
+        op = mlir.producer(op.operands[0])
+    if op is None:
+        return False
+    name = "softmax" if match_softmax(op) else _UNARY.get(op.name)
+    spec = SPECS.get(name)
+    return spec is not None and spec.category is Category.FIXED and spec.fixed_qparams["i8"][1] != 0
 
 
 def _match_softmax(op, graph):

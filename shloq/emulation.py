@@ -106,7 +106,7 @@ class Emulator:
                              f"hybrid ones (float input, quantized weights: a dynamic-range model), which quantize "
                              f"their input as they run and compute in float, the first a {hybrid[0].name} on "
                              f"'{hybrid[0].outputs[0].name}': run the model with model(x)")
-        missing = sorted({op.name for op in self.graph.ops if kernels.kernel(op.name) is None})
+        missing = sorted({op.name for op in self.graph.ops if kernels.kernel(op) is None})
         if missing:
             raise UnsupportedOpError([(name, "the .tflite") for name in missing],
                                      ["emulate has no kernel for this LiteRT op"] * len(missing))
@@ -119,7 +119,7 @@ class Emulator:
             values = [None if t is None else env[t.index] if t.index in env else _constant(t) for t in op.inputs]
             while values and values[-1] is None:
                 values.pop()
-            results = kernels.kernel(op.name)(op, *values)
+            results = kernels.kernel(op)(op, *values)
             results = results if isinstance(results, (list, tuple)) else [results]
             for t, value in zip(op.outputs, results):
                 env[t.index] = value.astype(jnp.int32) if t.quantized else value

@@ -43,9 +43,9 @@ from shloq.errors import CalibrationError, InputError, ShloqError
 from shloq.interpreter import compile_function, evaluate_constant, is_site_marker, marker_attrs
 from shloq.passes import run_pipeline
 from shloq.passes.instrument import InstrumentPass
-from shloq.passes.mark_sites import CLAMPED_CONSTANT, _marker, activation_values
-from shloq.qscheme import site_qparams
-from shloq.rules import QuantizationRule, match_rule
+from shloq.passes.mark_sites import _marker, activation_values
+from shloq.qscheme import site_qparams, symmetric_grid
+from shloq.rules import QuantizationRule
 
 METRICS = ("sqnr_db", "cosine")
 VALIDATION_BATCHES = 4     # calibration batches the plan is measured on when no validation data is given
@@ -292,14 +292,14 @@ class _Study:
             run_pipeline(module, [InstrumentPass(values=method in ("percentile", "mse"))])
             calibration_program, constants = compile_function(mlir.main_func(module)).with_constants_as_arguments()
             layout = result_stats(mlir.main_func(module))
-        dtypes = {marker_attrs(m)["site"]: "i8" for m in markers}
+        grids = {marker_attrs(m)["site"]: ("i8", symmetric_grid(marker_attrs(m))) for m in markers}
         histograms: dict = {}
         ranges8, _ = accumulate(calibration_program.__call__, layout, _input_batches(source, batches, []),
-                                source.inputs, method, 99.99, progress, dtypes, len(batches), None, constants,
+                                source.inputs, method, 99.99, progress, grids, len(batches), None, constants,
                                 histograms=histograms)
         floors = {site for site, stat, _ in layout if stat == "floor"}
         ranges16 = dict(ranges8)
-        ranges16.update({site: mse_range(h, "i16", fixed_lo=site in floors) for site, h in histograms.items()})
+        ranges16.update({site: mse_range(h, "i16", True, fixed_lo=site in floors) for site, h in histograms.items()})
         with mlir.context():
             ranges8, ranges16 = clip_mask_ranges(module, ranges8), clip_mask_ranges(module, ranges16)
             grids8 = site_params(module, ranges8)

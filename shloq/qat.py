@@ -30,7 +30,7 @@ from shloq.passes.inline import InlinePass
 from shloq.passes.integer_tables import IntegerTablesPass
 from shloq.passes.layout import LayoutPass
 from shloq.passes.recognize import RecognizePass
-from shloq.qscheme import NARROW_RANGE, STORAGE_RANGE, activation_qparams_array, weight_scales
+from shloq.qscheme import NARROW_RANGE, STORAGE_RANGE, activation_qparams_array, symmetric_grid, weight_scales
 
 
 def _fake_quant_decomposition(scale, zero_point, x, *, dtype, narrow_range, quantization_dimension=-1):
@@ -132,7 +132,7 @@ class QatModel:
                 sum_min, sum_max, count = sum_min + batch[0], sum_max + batch[1], count + 1
             safe = jnp.maximum(count, 1.0)
             lo, hi = jnp.minimum(sum_min / safe, 0.0), jnp.maximum(sum_max / safe, 0.0)
-            scale, zero_point = activation_qparams_array(lo, hi, attrs["dtype"], jnp)
+            scale, zero_point = activation_qparams_array(lo, hi, attrs["dtype"], jnp, symmetric_grid(attrs))
             return fake_quant_ste(x, scale, zero_point, lo, hi, dtype=attrs["dtype"], narrow=False)
 
         outputs = self._program(*[flat[i] for i in self._kept], site_hook=site_hook)

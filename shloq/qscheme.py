@@ -30,22 +30,29 @@ def activation_storage(act_qtype: str | None) -> str | None:
     return None if act_qtype in (None, DYNAMIC) else storage_type(act_qtype)
 
 
-def activation_qparams(lo: float, hi: float, dtype: str = "i8") -> tuple[float, int]:
-    """Asymmetric per-tensor (scale, zero point) for the range [lo, hi], widened to hold 0 exactly.
+def activation_qparams(lo: float, hi: float, dtype: str = "i8", symmetric: bool = False) -> tuple[float, int]:
+    """Asymmetric per-tensor (scale, zero point) for the range [lo, hi], widened to hold 0 exactly
+    (symmetric, zero point 0, with `symmetric` or for int16).
 
     A zero-width range (a constant tensor) still gets a valid scale."""
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValueError(f"range [{lo}, {hi}] is not finite")
-    scale, zero_point = activation_qparams_array(np.float64(lo), np.float64(hi), dtype, np)
+    scale, zero_point = activation_qparams_array(np.float64(lo), np.float64(hi), dtype, np, symmetric)
     return float(scale), int(zero_point)
 
 
-def activation_qparams_array(lo, hi, dtype: str = "i8", xp=np):
+def symmetric_grid(attrs: dict) -> bool:
+    """Whether the activation site of a marker with `attrs` has zero point 0: int16 ones (16x8) and
+    int8 ones shloq-mark-sites made symmetric (second BATCH_MATMUL operands, for XNNPACK)."""
+    return attrs["dtype"] in SYMMETRIC_ACTIVATIONS or bool(attrs.get("symmetric"))
+
+
+def activation_qparams_array(lo, hi, dtype: str = "i8", xp=np, symmetric: bool = False):
     """`activation_qparams` on arrays: (float32 scale, zero point as a float holding an integer).
-    int16 activations are symmetric: the range is widened to [-m, m] and the zero point is 0."""
+    Symmetric grids (int16 activations always) widen the range to [-m, m], zero point 0."""
     qmin, qmax = STORAGE_RANGE[dtype]
     lo, hi = xp.minimum(lo, 0.0), xp.maximum(hi, 0.0)
-    if dtype in SYMMETRIC_ACTIVATIONS:
+    if symmetric or dtype in SYMMETRIC_ACTIVATIONS:
         hi = xp.maximum(hi, -lo)
         lo, qmin = -hi, -qmax
     scale = ((hi - lo) / (qmax - qmin)).astype(np.float32)
@@ -148,7 +155,7 @@ def site_qparams(attrs: dict, ranges: dict, weight: np.ndarray | None = None) ->
         lo_hi = (attrs["min"], attrs["max"])
     if lo_hi is None:
         raise MissingRangeError(f"site {attrs['site']} has no calibrated range")
-    scale, zero_point = activation_qparams(*lo_hi, dtype)
+    scale, zero_point = activation_qparams(*lo_hi, dtype, symmetric_grid(attrs))
     return SiteQParams(dtype, np.float32(scale), zero_point)
 
 

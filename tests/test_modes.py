@@ -1,6 +1,5 @@
 """Quantization modes chosen by rules: 16x8, weight-only, mixed precision; and integer model I/O."""
 import numpy as np
-import pytest
 
 import shloq
 from conftest import sqnr_db

@@ -61,9 +61,14 @@ def _registry():
 KERNELS = None
 
 
-def kernel(name: str):
-    """The kernel of builtin `name`, or None when shloq has none."""
+def kernel(op: Op):
+    """The kernel that runs `op`, or None when shloq has none: the float one of an op computing on
+    float tensors alone (a float island of the "cpu-float-islands" profile), else the integer one."""
     global KERNELS
     if KERNELS is None:
         KERNELS = _registry()
-    return KERNELS.get(name)
+    from shloq.kernels.float_ops import FLOAT_KERNELS
+
+    if op.name in FLOAT_KERNELS and not any(t is not None and t.quantized for t in [*op.inputs, *op.outputs]):
+        return FLOAT_KERNELS[op.name]
+    return KERNELS.get(op.name)

@@ -13,6 +13,11 @@ right integer kernel.
   transposed to `[batch, free, contracting]` x `[batch, contracting, free]`: the converter
   (litert-converter 0.5.0) pairs such dimensions wrongly, e.g. `einsum('abcd,decf->abef')` came
   out of float LiteRT itself at -3 dB.
+- A dot_general of two activations whose rhs has a fixed grid with a non-zero zero point (a
+  softmax or logistic output: zero point -128 in int8) gets its operands swapped, the result
+  transposed back: XNNPACK runs an int8 BATCH_MATMUL only when its second operand has zero point 0
+  (`VisitBatchMatMulNode`), which shloq-mark-sites gives every other second operand, so `P.V`
+  runs as `P x V` with V symmetric (JAX's einsum emits `V x P`).
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ import math
 from litert_converter.mlir import ir
 from litert_converter.mlir.dialects import stablehlo
 
-from shloq import mlir, shapes
+from shloq import catalogue, mlir, shapes
 from shloq.passes import ModulePass, param_indices, register
 
 
@@ -48,6 +53,10 @@ class CanonicalizeDotsPass(ModulePass):
             if sum(static) == 1 and not list(dn.lhs_batching_dimensions):
                 _as_dense(op, dn, static.index(True))
             elif not all(static):
+                if not any(static) and catalogue.offset_fixed_grid(op.operands[1]) and not \
+                        catalogue.offset_fixed_grid(op.operands[0]):
+                    op = _swapped(op, dn)
+                    dn = stablehlo.DotDimensionNumbers(op.attributes["dot_dimension_numbers"])
                 _in_ascending_order(op, dn)
         mlir.erase_dead(block)
         is_static.forget()
@@ -80,6 +89,28 @@ def _as_dense(op, dn, w_index):
     if w_index == 0:  # dot_general puts the lhs's free dimensions first: the weight's here
         result = shapes.transposed(result, [len(fx) + i for i in range(len(fw))] + list(range(len(fx))), ip, loc)
     op.results[0].replace_all_uses_with(result)
+
+
+def _swapped(op, dn):
+    """`dot_general(rhs, lhs)` transposed back to the result of `op` (which it replaces)."""
+    nb = len(dn.lhs_batching_dimensions)
+    lhs_free = len(mlir.tensor_shape(op.operands[0].type)) - nb - len(dn.lhs_contracting_dimensions)
+    rhs_free = len(mlir.tensor_shape(op.operands[1].type)) - nb - len(dn.rhs_contracting_dimensions)
+    shape = mlir.tensor_shape(op.results[0].type)
+    swapped_shape = shape[:nb] + shape[nb + lhs_free:] + shape[nb:nb + lhs_free]
+    ip, loc = ir.InsertionPoint(op), op.location
+    element = ir.RankedTensorType(op.results[0].type).element_type
+    swapped = ir.Operation.create(
+        "stablehlo.dot_general", results=[ir.RankedTensorType.get(swapped_shape, element)],
+        operands=[op.operands[1], op.operands[0]], attributes={
+            "dot_dimension_numbers": stablehlo.DotDimensionNumbers.get(
+                list(dn.rhs_batching_dimensions), list(dn.lhs_batching_dimensions),
+                list(dn.rhs_contracting_dimensions), list(dn.lhs_contracting_dimensions)),
+            **({"precision_config": op.attributes["precision_config"]} if "precision_config" in op.attributes else {})},
+        loc=loc, ip=ip)
+    perm = list(range(nb)) + [nb + rhs_free + i for i in range(lhs_free)] + [nb + i for i in range(rhs_free)]
+    op.results[0].replace_all_uses_with(shapes.transposed(swapped.results[0], perm, ip, loc))
+    return swapped
 
 
 def _in_ascending_order(op, dn):

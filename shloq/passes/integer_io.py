@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from litert_converter.mlir import ir
 
 from shloq import mlir
 from shloq.passes import ModulePass, register

@@ -2,8 +2,10 @@
 
 Each quantization site becomes an identity marker,
 `stablehlo.custom_call @shloq.site(%x) {shloq.site = N, shloq.kind = ..., shloq.dtype = ...}`.
-Markers with the same `shloq.site` share one scale. Calibration, conversion, emulation and QAT
-all read these markers, so they place quantization at the same sites.
+Markers with the same `shloq.site` share one scale; `shloq.symmetric = 1` gives an int8 site
+zero point 0 (the second operand of a BATCH_MATMUL, which XNNPACK runs in int8 only then).
+Calibration, conversion, emulation and QAT all read these markers, so they place quantization
+at the same sites.
 """
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from litert_converter.mlir import ir
 
 from shloq import catalogue, mlir
 from shloq.catalogue import Category
+from shloq.errors import InputError
 from shloq.interpreter import SITE_TARGET
 from shloq.passes import ModulePass, param_indices, register
-from shloq.qscheme import activation_storage, storage_type
+from shloq.qscheme import SYMMETRIC_ACTIVATIONS, activation_storage, storage_type
 from shloq.rules import QuantizationRule, match_rule
 
 UNSUPPORTED = "is not in shloq's op catalogue"
@@ -49,7 +52,9 @@ def activation_values(block, param_args=()) -> set:
 class MarkSitesPass(ModulePass):
     """`rules` (Python API) or the single rule given by the options (shloq-opt) chooses the ops.
     `param_args` lists the entry arguments (comma-separated indices) that hold parameters rather
-    than inputs: QAT keeps weights as arguments, so they are static, not activations."""
+    than inputs: QAT keeps weights as arguments, so they are static, not activations. `profile`
+    names the catalogue's set of ops to leave float (`catalogue.PROFILES`): "full-integer" (none)
+    or "cpu-float-islands" (those XNNPACK has no int8 kernel for)."""
     name = "shloq-mark-sites"
     summary = "Insert @shloq.site markers at the quantization sites the op catalogue and rules ask for."
     strict: bool = True
@@ -57,6 +62,7 @@ class MarkSitesPass(ModulePass):
     weight_qtype: str = "int8"
     act_qtype: str = "int8"
     param_args: str = ""
+    profile: str = "full-integer"
     per_channel_weights: bool = True
     rules: list = dataclasses.field(default_factory=list, metadata={"cli": False})
 
@@ -66,6 +72,9 @@ class MarkSitesPass(ModulePass):
             self.rules = [QuantizationRule(self.op_path, None, self.weight_qtype or None, self.act_qtype or None,
                                            self.per_channel_weights)]
         self._param_indices = param_indices(self)
+        if self.profile not in catalogue.PROFILES:
+            raise InputError(f"unknown profile {self.profile!r} of '{self.name}'; use one of "
+                             f"{', '.join(catalogue.PROFILES)}")
 
     def run(self, module):
         rules = self.rules
@@ -89,6 +98,9 @@ class MarkSitesPass(ModulePass):
             rule = match_rule(rules, *path)
             if rule is None:
                 continue
+            if unit.spec.name in catalogue.PROFILES[self.profile]:
+                plan.add_float(unit, rule)
+                continue
             dtype = activation_storage(rule.act_qtype)
             obstacle = catalogue.int16_obstacle(unit) if dtype == "i16" else None
             if dtype is not None and (dtype not in unit.spec.dtypes or obstacle):
@@ -108,6 +120,8 @@ class MarkSitesPass(ModulePass):
                 rule = dataclasses.replace(rule, weight_qtype="int8")
             plan.add(unit, rule)
         plan.insert_markers(block)
+        if catalogue.PROFILES[self.profile]:  # for shloq-tfl-float-islands, after conversion
+            module.operation.attributes["shloq.profile"] = ir.StringAttr.get(self.profile)
         for message in unused_rules(rules, paths):
             self.warn(module.operation.location, message)
 
@@ -159,6 +173,7 @@ class _SitePlan:
         self.input_markers: dict = {}     # (value, dtype) -> (key, [consumer ops]): only those read it
         self.weight_markers: list = []    # (value, key, consumer op)
         self.static_markers: list = []    # (constant value, key, [consumer ops], label)
+        self.symmetric: list = []         # keys of second BATCH_MATMUL operands: zero point 0 (XNNPACK)
 
     def new_key(self, **attrs) -> int:
         key = len(self.parent)
@@ -224,11 +239,15 @@ class _SitePlan:
         else:
             scale, zero_point = unit.spec.fixed_qparams[dtype]
             key = self.new_key(kind="fixed", dtype=dtype, scale=scale, zero_point=zero_point)
+        static_keys = {}
         for value in unit.statics:  # calibrated like activations (their values are constant)
-            static_key = key if shared else self.new_key(kind="activation", dtype=dtype)
+            static_key = static_keys[value] = key if shared else self.new_key(kind="activation", dtype=dtype)
             label = CLAMPED_CONSTANT if shared and (unit.inputs or unit.spec.name == "table") else "constant"
             self.static_markers.append((value, static_key, [op for op in unit.ops if value in list(op.operands)],
                                         label))
+        if unit.spec.name == "batch_matmul" and dtype not in SYMMETRIC_ACTIVATIONS:
+            second = unit.ops[0].operands[1]
+            self.symmetric.append(static_keys[second] if second in static_keys else self.site_of[(second, dtype)])
         if unit.spec.name == "softmax":  # calibration keeps the softmax input's range to what matters
             self.attrs[self.find(self.site_of[(unit.inputs[0], dtype)])]["softmax_axis"] = \
                 mlir.tensor_shape(unit.inputs[0].type)[-1]
@@ -237,7 +256,18 @@ class _SitePlan:
         self.output_markers.append((unit.output, key, label))
         self.quantized_outputs.add((unit.output, dtype))
 
+    def add_float(self, unit: catalogue.Unit, rule: QuantizationRule) -> None:
+        """A unit the profile leaves float: a float softmax still keeps its quantized input's range
+        to what matters (masked scores at the floor, not at -1e4)."""
+        dtype = activation_storage(rule.act_qtype)
+        if unit.spec.name == "softmax" and (unit.inputs[0], dtype) in self.site_of:
+            self.attrs[self.find(self.site_of[(unit.inputs[0], dtype)])]["softmax_axis"] = \
+                mlir.tensor_shape(unit.inputs[0].type)[-1]
+
     def insert_markers(self, block):
+        for key in self.symmetric:  # a fixed grid (softmax) keeps its own: shloq-canonicalize-dots puts it first
+            if self.attrs[self.find(key)]["kind"] == "activation":
+                self.attrs[self.find(key)]["symmetric"] = 1
         ids: dict[int, int] = {}
 
         def site_id(key):

@@ -20,7 +20,7 @@ from shloq.passes import ModulePass
 
 # The post-conversion passes `to_tflite` runs, in order (registered names).
 POST_CONVERSION: list[str] = ["shloq-tfl-int4-weights", "shloq-tfl-hybrid-inputs", "shloq-tfl-conv-bias",
-                              "shloq-tfl-retype", "shloq-tfl-restore-requantizes"]
+                              "shloq-tfl-retype", "shloq-tfl-restore-requantizes", "shloq-tfl-float-islands"]
 
 
 class TFLPass(ModulePass):
@@ -58,4 +58,5 @@ def stored_integers(const) -> np.ndarray:
 
 def load_all():
     """Imports (so registers) every post-conversion pass."""
-    from shloq.passes.tfl import conv_bias, hybrid_inputs, int4_weights, restore_requantizes, retype  # noqa: F401
+    from shloq.passes.tfl import (conv_bias, float_islands, hybrid_inputs, int4_weights,  # noqa: F401
+                                  restore_requantizes, retype)
