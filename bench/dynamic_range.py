@@ -17,7 +17,6 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "examples"))
@@ -25,7 +24,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import minilm  # noqa: E402
 import shloq  # noqa: E402
-from shloq import litert  # noqa: E402
+from latency import interleaved_latency  # noqa: E402
 
 R = shloq.QuantizationRule
 VARIANTS = {
@@ -49,27 +48,9 @@ def cpu() -> dict:
     return {"model": fields.get("Model name", "?"), "cpus": fields.get("CPU(s)", "?"), "int8_class": feature}
 
 
-def latencies(models: dict[str, bytes], inputs, invocations: int) -> dict:
-    """{name: {"xnnpack_ms", "builtin_ms"}}: median invoke times, the models interleaved."""
-    result = {name: {} for name in models}
-    for xnnpack, key in ((True, "xnnpack_ms"), (False, "builtin_ms")):
-        interps = {}
-        for name, tflite in models.items():
-            interp = litert.interpreter(tflite, xnnpack=xnnpack)
-            for detail, x in zip(interp.get_input_details(), inputs):
-                interp.set_tensor(detail["index"], x.astype(detail["dtype"]))
-            for _ in range(WARMUP):
-                interp.invoke()
-            interps[name] = interp
-        times = {name: [] for name in models}
-        for _ in range(invocations):
-            for name, interp in interps.items():
-                start = time.perf_counter()
-                interp.invoke()
-                times[name].append(time.perf_counter() - start)
-        for name in models:
-            result[name][key] = 1e3 * float(np.median(times[name]))
-    return result
+def feed(interp, inputs) -> None:
+    for detail, x in zip(interp.get_input_details(), inputs):
+        interp.set_tensor(detail["index"], x.astype(detail["dtype"]))
 
 
 def weight_dtypes(model) -> dict:
@@ -105,7 +86,7 @@ def main() -> int:
                       "convert_s": convert_s, "contractions": weight_dtypes(model),
                       "float_ops": len(quality["float_ops"]), "ops": quality["n_ops"]}
         models[name] = model.tflite
-    timing = latencies(models, (ids, mask), args.invocations)
+    timing = interleaved_latency(models, lambda interp: feed(interp, (ids, mask)), args.invocations, WARMUP)
     ok = True
     print(f"float: {len(float_tflite) / 1e6:.1f} MB, builtin {timing['float']['builtin_ms']:.2f} ms, "
           f"XNNPACK {timing['float']['xnnpack_ms']:.2f} ms (1 thread, batch 8, seq {minilm.SEQ_LEN})")

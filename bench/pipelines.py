@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-import statistics
 import sys
 import time
 import traceback
@@ -29,6 +28,7 @@ import traceback
 import numpy as np
 
 from cases import Case, linen_module
+from latency import interleaved_latency
 
 SIGNATURE = "serving_default"
 LATENCY_WARMUP = 5
@@ -188,26 +188,10 @@ def ops_left_to_builtin_kernels(tflite: bytes) -> list[str]:
 
 
 def latency_job(case: Case, workdir: pathlib.Path, result: dict, invocations: str, *pipelines: str) -> None:
-    """Median invoke time per model, with XNNPACK and on the builtin kernels alone. The models take
-    turns invocation by invocation, so a change in the machine's load hits all of them alike."""
-    from shloq import litert
-    result.update({name: {} for name in pipelines})
-    for xnnpack, key in ((True, "xnnpack_ms"), (False, "builtin_ms")):
-        interps = {}
-        for name in pipelines:
-            interp = litert.interpreter((workdir / f"{name}.tflite").read_bytes(), xnnpack=xnnpack)
-            feed(interp, case.tests[0])
-            for _ in range(LATENCY_WARMUP):
-                interp.invoke()
-            interps[name] = interp
-        times = {name: [] for name in interps}
-        for _ in range(int(invocations)):
-            for name, interp in interps.items():
-                started = time.perf_counter()
-                interp.invoke()
-                times[name].append(time.perf_counter() - started)
-        for name, t in times.items():
-            result[name][key] = 1e3 * statistics.median(t)
+    """Median invoke time per model, with XNNPACK and on the builtin kernels alone (`latency.py`)."""
+    tflites = {name: (workdir / f"{name}.tflite").read_bytes() for name in pipelines}
+    result.update(interleaved_latency(tflites, lambda interp: feed(interp, case.tests[0]), invocations,
+                                      LATENCY_WARMUP))
 
 
 JOBS = {"float": float_job, "shloq": shloq_job, "aeq": aeq_job, "qwix": qwix_job, "check": check_job,

@@ -29,6 +29,8 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "examples"), str(ROOT / "tests"), str(ROOT)]
 
+from latency import interleaved_latency  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 INTEGER = {"int8", "int16", "int32", "int64", "bool"}  # bool: masks and comparisons of token ids, no float
 MINILM_TARGETS = (0.995, 0.99)
@@ -82,17 +84,12 @@ def run(interp, inputs) -> list[np.ndarray]:
     return outs
 
 
-def latency_ms(tflite: bytes, inputs, xnnpack: bool) -> float:
-    interp = interpreter(tflite, xnnpack)
-    for detail, x in feeds(interp, inputs):
-        interp.set_tensor(detail["index"], x)
-    interp.invoke()
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        interp.invoke()
-        times.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times))
+def latency_ms(tflite: bytes, inputs) -> dict:
+    """{"builtin_ms", "xnnpack_ms"} of one model (`latency.py`)."""
+    def feed(interp):
+        for detail, x in feeds(interp, inputs):
+            interp.set_tensor(detail["index"], x)
+    return interleaved_latency({"model": tflite}, feed, REPEATS, warmup=1)["model"]
 
 
 def non_integer_ops(tflite: bytes) -> list[str]:
@@ -184,8 +181,8 @@ def minilm_rows(skip_aeq: bool) -> tuple[list[dict], dict]:
             cosines.extend(np.sum(out * ref, -1) / np.maximum(np.linalg.norm(out, axis=-1)
                                                               * np.linalg.norm(ref, axis=-1), 1e-12))
         row = {"model": label, "mean_cos": float(np.mean(cosines)), "min_cos": float(np.min(cosines)),
-               "size": len(tflite) / len(float_tflite), "builtin_ms": latency_ms(tflite, sample, False),
-               "xnnpack_ms": latency_ms(tflite, sample, True), "non_integer": non_integer_ops(tflite), **extra}
+               "size": len(tflite) / len(float_tflite), **latency_ms(tflite, sample),
+               "non_integer": non_integer_ops(tflite), **extra}
         print(f"  {label}: mean cosine {row['mean_cos']:.4f}, min {row['min_cos']:.4f}, size {row['size']:.3f}x, "
               f"builtin {row['builtin_ms']:.1f} ms, XNNPACK {row['xnnpack_ms']:.1f} ms", flush=True)
         return row

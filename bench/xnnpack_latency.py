@@ -31,6 +31,8 @@ import time
 
 import numpy as np
 
+from latency import interleaved_latency
+
 BENCH = pathlib.Path(__file__).resolve().parent
 ROOT = BENCH.parent
 CPUIDMASK_SOURCE = "/work/shared/tools/cpuidmask/cpuidmask.c"
@@ -117,26 +119,6 @@ def feed(interp, inputs: list[np.ndarray]) -> None:
         interp.set_tensor(detail["index"], np.asarray(x).astype(detail["dtype"]))
 
 
-def interleaved_latency(tflites: dict[str, bytes], inputs: list, invocations: int) -> dict:
-    """Median ms per invoke of each model, with XNNPACK and on the builtin kernels, turn by turn."""
-    from shloq import litert
-    result = {name: {} for name in tflites}
-    for xnnpack, key in ((True, "xnnpack_ms"), (False, "builtin_ms")):
-        interps = {}
-        for name, blob in tflites.items():
-            interps[name] = litert.interpreter(blob, xnnpack=xnnpack)
-            feed(interps[name], inputs)
-            for _ in range(WARMUP):
-                interps[name].invoke()
-        times = {name: [] for name in interps}
-        for _ in range(invocations):
-            for name, interp in interps.items():
-                started = time.perf_counter()
-                interp.invoke()
-                times[name].append(time.perf_counter() - started)
-        for name, t in times.items():
-            result[name][key] = 1e3 * statistics.median(t)
-    return result
 
 
 def isolated_op_times(tflite: bytes, inputs: list, repeats: int = 20) -> list[dict]:
@@ -206,7 +188,7 @@ def measure_child(args) -> None:
     tflites = {name: (directory / f"{name}.tflite").read_bytes() for name in names}
     inputs = list(np.load(directory / "inputs.npz").values())
     result = {"features": {k: bool(features.get(k)) for k in ("AVX512VNNI", "AVX512F", "AVX2")},
-              "latency": interleaved_latency(tflites, inputs, args.invocations)}
+              "latency": interleaved_latency(tflites, lambda interp: feed(interp, inputs), args.invocations, WARMUP)}
     print(json.dumps(result))
 
 
@@ -266,7 +248,7 @@ def zoo_table(out_dir: pathlib.Path, baseline: str, invocations: int) -> list[di
     for name in zoo.ZOO:
         tflites = {side: (out_dir / f"zoo-{side}" / f"{name}.tflite").read_bytes() for side in sides}
         inputs = list(np.load(out_dir / "zoo-after" / f"{name}.inputs.npz").values())
-        latency = interleaved_latency(tflites, inputs, invocations)
+        latency = interleaved_latency(tflites, lambda interp: feed(interp, inputs), invocations, WARMUP)
         rows.append({"model": name, **{f"sqnr_{s}": sides[s][name]["sqnr_db"] for s in sides},
                      **{f"{k}_{s}": latency[s][k] for s in sides for k in ("xnnpack_ms", "builtin_ms")}})
     return rows
