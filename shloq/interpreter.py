@@ -427,7 +427,8 @@ def evaluate_op(op, operand_values: list[np.ndarray]) -> list[np.ndarray]:
     op = op.operation
     attrs = _ATTRS[op.name](op, {}, _captured(op), []) if op.name in _REGION_PROGRAMS else _ATTRS[op.name](op)
     if op.name in _NUMPY_EVAL:
-        return [np.ascontiguousarray(_NUMPY_EVAL[op.name](attrs, np.asarray(operand_values[0])))]
+        result = _NUMPY_EVAL[op.name](attrs, np.asarray(operand_values[0]))
+        return [np.ascontiguousarray(result).reshape(result.shape)]  # ascontiguousarray makes rank 0 rank 1
     with jax.enable_x64(True):
         results = _EVAL[op.operation.name](attrs, *[jnp.asarray(v) for v in operand_values])
         if not isinstance(results, (tuple, list)):

@@ -74,7 +74,7 @@ def test_miscompiled_contraction_is_refused_naming_it(monkeypatch):
     for name in ("Dense_0", "Dense_2"):
         wrong["params"][name] = jax.tree_util.tree_map(lambda v: -v, wrong["params"][name])
     miscompiled = shloq.convert(exported, RULES, wrong, stats, check=False).tflite
-    monkeypatch.setattr(api.litert, "to_tflite", lambda text, names: miscompiled)
+    monkeypatch.setattr(api.litert, "to_tflite", lambda *args, **kwargs: miscompiled)
     with pytest.raises(shloq.ConversionError, match=r"further from float than its quantization explains.*simulated; the first tensor that parts is the dense output at "
                                                       r"jit\(<lambda>\)/_LinenMLP/"):
         shloq.convert(exported, RULES, model.params, stats)

@@ -69,6 +69,6 @@ def kernel(op: Op):
         KERNELS = _registry()
     from shloq.kernels.float_ops import FLOAT_KERNELS
 
-    if op.name in FLOAT_KERNELS and not any(t is not None and t.quantized for t in [*op.inputs, *op.outputs]):
+    if op.name in FLOAT_KERNELS and all(t.dtype == np.float32 for t in [*op.inputs, *op.outputs] if t is not None):
         return FLOAT_KERNELS[op.name]
     return KERNELS.get(op.name)
