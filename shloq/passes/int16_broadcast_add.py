@@ -18,7 +18,7 @@ from litert_converter.mlir import ir
 from shloq import catalogue, mlir
 from shloq.passes import ModulePass, register
 from shloq.passes.quantize import tensor_type_text
-from shloq.passes.tfl import uniform_params
+from shloq.passes.tfl import is_int16
 from shloq.qscheme import quantized_type
 
 _SHAPE_OPS = ("stablehlo.broadcast_in_dim", "stablehlo.reshape", "stablehlo.convert")
@@ -57,8 +57,7 @@ class Int16BroadcastAddPass(ModulePass):
 
 def _int16_result(op) -> bool:
     users = mlir.users(op.results[0])
-    return bool(users) and all(u.name == "stablehlo.uniform_quantize" and (p := uniform_params(u.results[0].type))
-                               and p[0] == "i16" for u in users)
+    return bool(users) and all(u.name == "stablehlo.uniform_quantize" and is_int16(u.results[0].type) for u in users)
 
 
 def _quantized_constant(value):

@@ -18,7 +18,7 @@ from litert_converter.mlir import ir
 
 from shloq import catalogue, mlir
 from shloq.passes import ModulePass, register
-from shloq.passes.tfl import uniform_params
+from shloq.passes.tfl import is_int16, uniform_params
 
 SCAFFOLD = "shloq.int16_scaffold"
 SCAFFOLD_RATIO = 256  # int8 scale / int16 scale: the int8 grid spans the int16 one
@@ -37,19 +37,14 @@ class Int16ScaffoldPass(ModulePass):
             if spec is None or not spec.int16_by_retype:
                 continue
             users = mlir.users(op.results[0])
-            if len(users) != 1 or users[0].name != "stablehlo.uniform_quantize" or not _is_int16(users[0].results[0]):
+            if len(users) != 1 or users[0].name != "stablehlo.uniform_quantize" or not is_int16(users[0].results[0].type):
                 continue
             for i, operand in enumerate(op.operands):
                 source = mlir.producer(operand)
-                if source is None or source.name != "stablehlo.uniform_dequantize" or not _is_int16(source.operands[0]):
+                if source is None or source.name != "stablehlo.uniform_dequantize" or not is_int16(source.operands[0].type):
                     continue
                 op.operands[i] = _to_int8(operand, source.operands[0].type, op)
             _result_from_int8(op, users[0])
-
-
-def _is_int16(value) -> bool:
-    params = uniform_params(value.type)
-    return params is not None and params[0] == "i16"
 
 
 def _quantized(shape, storage: str, scale: float):
