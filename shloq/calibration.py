@@ -344,11 +344,15 @@ def clip_mask_ranges(module, ranges: dict) -> dict:
     markers = [op.operation for op in mlir.entry_block(module).operations if is_site_marker(op.operation)]
     bounds: dict[int, float] = {}
     blocked: set[int] = set()
+    requantized_to: dict[int, set[int]] = {}
     for marker in markers:
         site = marker_attrs(marker)["site"]
         if marker_attrs(marker)["op"] == CLAMPED_CONSTANT:  # a table or fill saturating into the site
             continue
-        for use in _through_broadcasts(marker.results[0]):
+        for use in _through_broadcasts(marker.results[0], site):
+            if is_site_marker(use):  # a requantize (int8 <-> int16): its own site's uses decide below
+                requantized_to.setdefault(site, set()).add(marker_attrs(use)["site"])
+                continue
             out = mlir.users(use.results[0]) if len(use.results) == 1 else []
             other = [m for v in use.operands if (m := marker_behind(v)) is not None and marker_attrs(m)["site"] != site]
             if (use.name != "stablehlo.add" or len(out) != 1 or not is_site_marker(out[0])
@@ -361,6 +365,14 @@ def clip_mask_ranges(module, ranges: dict) -> dict:
                 continue
             floor = ranges[out_site][0] - other_range[1]
             bounds[site] = min(bounds.get(site, floor), floor)
+    # A site requantized for masked sums of the other type clips no further than that site does:
+    # the requantize reads the clipped values.
+    for site, targets in requantized_to.items():
+        for target in targets:
+            if target in blocked or target not in bounds:
+                blocked.add(site)
+            else:
+                bounds[site] = min(bounds.get(site, bounds[target]), bounds[target])
     clipped = dict(ranges)
     for site, floor in bounds.items():
         if site not in blocked and site in clipped and clipped[site][0] < floor:
@@ -378,12 +390,16 @@ def _site_range(marker, ranges: dict) -> tuple[float, float] | None:
     return ranges.get(attrs["site"])
 
 
-def _through_broadcasts(value) -> list:
-    """The ops using `value`, looking through broadcasts, reshapes and their (shared) markers."""
+def _through_broadcasts(value, site: int | None = None) -> list:
+    """The ops using `value`, looking through broadcasts, reshapes and their (shared) markers;
+    given the `site` of `value`, a marker of another site (a requantize) is a user like any op."""
     found = []
     for op in mlir.users(value):
-        if op.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape") or is_site_marker(op):
-            found.extend(_through_broadcasts(op.results[0]))
+        marker = is_site_marker(op)
+        if marker and site is not None and marker_attrs(op)["site"] != site:
+            found.append(op)
+        elif op.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape") or marker:
+            found.extend(_through_broadcasts(op.results[0], site))
         else:
             found.append(op)
     return found

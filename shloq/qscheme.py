@@ -52,13 +52,17 @@ def activation_qparams_array(lo, hi, dtype: str = "i8", xp=np, symmetric: bool =
     Symmetric grids (int16 activations always) widen the range to [-m, m], zero point 0."""
     qmin, qmax = STORAGE_RANGE[dtype]
     lo, hi = xp.minimum(lo, 0.0), xp.maximum(hi, 0.0)
-    if symmetric or dtype in SYMMETRIC_ACTIVATIONS:
+    symmetric = symmetric or dtype in SYMMETRIC_ACTIVATIONS
+    if symmetric:
         hi = xp.maximum(hi, -lo)
         lo, qmin = -hi, -qmax
     scale = ((hi - lo) / (qmax - qmin)).astype(np.float32)
     scale = xp.where(scale <= np.finfo(np.float32).tiny * 1e6, np.float32(1.0 / (qmax - qmin)), scale)
-    zero_point = xp.clip(round_half_away(qmin - lo / scale, xp), qmin, qmax)
-    if dtype in SYMMETRIC_ACTIVATIONS:  # zero point 0 either way
+    if symmetric:  # zero point 0 also for an all-zero range (a zero bias), where the formula gives qmin
+        zero_point = xp.zeros_like(scale)
+    else:
+        zero_point = xp.clip(round_half_away(qmin - lo / scale, xp), qmin, qmax)
+    if dtype in SYMMETRIC_ACTIVATIONS:
         scale = off_power_of_two(scale, xp)
     return scale, zero_point
 

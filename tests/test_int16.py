@@ -201,6 +201,15 @@ def test_int16_scales_off_powers_of_two(monkeypatch):
         _convert(f, params, exported, batches)(batches[0][0])
 
 
+def test_an_all_zero_int16_or_symmetric_range_has_zero_point_0():
+    """A zero constant (a fresh layer norm's bias, negated for `x - (-b)`) has a zero-width range;
+    the asymmetric formula then gives the lowest integer as zero point, which LiteRT's int16 SUB
+    refuses at prepare (`input2->params.zero_point != 0`)."""
+    assert qscheme.activation_qparams(0.0, 0.0, "i16")[1] == 0
+    assert qscheme.activation_qparams(0.0, 0.0, "i8", symmetric=True)[1] == 0
+    assert qscheme.activation_qparams(0.0, 0.0, "i8")[1] == -128
+
+
 @pytest.mark.slow
 def test_minilm_16x8():
     """all-MiniLM-L6-v2 in 16x8 on 16 calibration and 8 held-out sentences (~4 min here): every op

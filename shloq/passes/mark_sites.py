@@ -251,9 +251,8 @@ class _SitePlan:
             self.symmetric.append(static_keys[second] if second in static_keys else self.site_of[(second, dtype)])
             if (first, dtype) in self.site_of:
                 self.first_operands.append(self.site_of[(first, dtype)])
-        if unit.spec.name == "softmax":  # calibration keeps the softmax input's range to what matters
-            self.attrs[self.find(self.site_of[(unit.inputs[0], dtype)])]["softmax_axis"] = \
-                mlir.tensor_shape(unit.inputs[0].type)[-1]
+        if unit.spec.name == "softmax":
+            self.keep_softmax_range(unit.inputs[0])
         self.site_of[(unit.output, dtype)] = key
         label = unit.spec.name + (":requantized" if requantized else "")
         self.output_markers.append((unit.output, key, label))
@@ -262,10 +261,17 @@ class _SitePlan:
     def add_float(self, unit: catalogue.Unit, rule: QuantizationRule) -> None:
         """A unit the profile leaves float: a float softmax still keeps its quantized input's range
         to what matters (masked scores at the floor, not at -1e4)."""
-        dtype = activation_storage(rule.act_qtype)
-        if unit.spec.name == "softmax" and (unit.inputs[0], dtype) in self.site_of:
-            self.attrs[self.find(self.site_of[(unit.inputs[0], dtype)])]["softmax_axis"] = \
-                mlir.tensor_shape(unit.inputs[0].type)[-1]
+        if unit.spec.name == "softmax":
+            self.keep_softmax_range(unit.inputs[0])
+
+    def keep_softmax_range(self, scores) -> None:
+        """Calibration keeps the range of a softmax input to what matters (masked scores at the
+        floor, not at -1e4), on its sites of either type: an int16 masked sum requantized to an
+        int8 softmax has the -1e4 of the mask on its own grid too."""
+        for dtype in ("i8", "i16"):
+            if (scores, dtype) in self.site_of:
+                self.attrs[self.find(self.site_of[(scores, dtype)])]["softmax_axis"] = \
+                    mlir.tensor_shape(scores.type)[-1]
 
     def insert_markers(self, block):
         # A fixed grid (softmax) keeps its own: shloq-canonicalize-dots puts it first. So does a grid that

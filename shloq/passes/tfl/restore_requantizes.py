@@ -35,7 +35,10 @@ def prepare_requantizes(module, sites: list) -> list:
     other storage type, a requantize between int8 and int16. Where the producer's TFL op verifies
     that its input and output types agree (`OpSpec.same_io_type`), the fold would fail conversion,
     so the requantize moves between a reshape to 1-D and one back (a reshape is a same-scale op,
-    which the fold leaves alone); this pass removes the pair after conversion. Every other one is
+    which the fold leaves alone); this pass removes the pair after conversion. So does one whose
+    producer has other users: the converter quantizes no user of a dequantize that also feeds a
+    quantize (a layer norm's centred `x` squared in int8 and scaled in int16 stayed a float MUL
+    between DEQUANTIZE and QUANTIZE). Every other one is
     recorded in the module attribute `shloq.requantizes`. Returns `sites` with the markers added."""
     params = dict(sites)
     sites = list(sites)
@@ -47,8 +50,18 @@ def prepare_requantizes(module, sites: list) -> list:
         producer = mlir.producer(source.operands[0])
         if producer is None:
             continue
-        if _folds_into_same_io_type(source):
-            sites += _between_reshapes(source, marker, params[source], q)
+        folding = _same_io_type_fold_target(source)
+        if folding is not None:
+            shape = mlir.tensor_shape(folding.results[0].type)
+            sites += _between_reshapes(source, marker, params[source], q, shape)
+            continue
+        if len(mlir.users(source.results[0])) > 1:
+            shape = mlir.tensor_shape(source.results[0].type)
+            swap = _swap_of_two_dims(shape)
+            if swap is None:
+                sites += _between_reshapes(source, marker, params[source], q, shape)
+            else:
+                sites += _between_moves(source, marker, params[source], q, *_transposes(shape, swap))
             continue
         records.append(ir.DictAttr.get({
             "at": ir.StringAttr.get(str(producer.location)),
@@ -59,46 +72,85 @@ def prepare_requantizes(module, sites: list) -> list:
     return sites
 
 
-def _folds_into_same_io_type(source) -> bool:
-    """Whether the op the converter would fold a requantize of marker `source` into verifies equal
-    input and output types (`OpSpec.same_io_type`). Same-scale ops before it are looked through:
-    the converter merges a layer norm's MEAN and the reshape after it (`keep_dims`), and the
-    requantize of the reshape then folds into the MEAN."""
+
+def _same_io_type_fold_target(source):
+    """The marker of the op the converter would fold a requantize of marker `source` into, when
+    that op verifies equal input and output types (`OpSpec.same_io_type`), else None. Same-scale
+    ops before it are looked through: the converter merges a layer norm's MEAN and the reshape
+    after it (`keep_dims`), and the requantize of the reshape then folds into the MEAN."""
     while True:
         spec = catalogue.SPECS.get(marker_attrs(source).get("op", "").split(":")[0])
         if spec is None or spec.same_io_type:
-            return spec is not None
+            return source if spec is not None else None
         if spec.category is not catalogue.Category.SHARED:
-            return False
+            return None
         producer = mlir.producer(source.operands[0])
         upstream = mlir.producer(producer.operands[0]) if producer is not None and producer.operands else None
         if upstream is None or not is_site_marker(upstream):
-            return False
+            return None
         source = upstream
 
 
-def _between_reshapes(source, marker, source_q, marker_q) -> list:
-    """`source -> marker` (two markers) becomes `source -> reshape to 1-D -> source' -> marker ->
-    reshape back -> marker'`, primes being copies of the markers (same sites); returns the copies
-    with their parameters."""
+def _between_reshapes(source, marker, source_q, marker_q, folding_shape) -> list:
+    """`_between_moves` with a reshape to 1-D and one back. The converter merges consecutive
+    reshapes, so the flat shape differs from `folding_shape`, the output of the op the fold
+    targets (a MEAN's [8] gets [1, 8]): the merged reshape would be an identity and vanish."""
+    shape = mlir.tensor_shape(marker.results[0].type)
+    n = math.prod(shape)
+    flat_shape = next(s for s in ([n], [1, n], [n, 1]) if s != list(folding_shape))
+
+    def reshape(value, to_shape, loc, ip):
+        element = ir.RankedTensorType(value.type).element_type
+        return ir.Operation.create("stablehlo.reshape", results=[ir.RankedTensorType.get(to_shape, element)],
+                                   operands=[value], loc=loc, ip=ip)
+    return _between_moves(source, marker, source_q, marker_q,
+                          lambda v, loc, ip: reshape(v, flat_shape, loc, ip),
+                          lambda v, loc, ip: reshape(v, list(shape), loc, ip))
+
+
+def _swap_of_two_dims(shape) -> tuple[int, int] | None:
+    """Two dimensions of more than one element (a transpose of only unit dimensions is a reshape
+    to the converter), the last two such; None when there are fewer."""
+    wide = [i for i, d in enumerate(shape) if d > 1]
+    return (wide[-2], wide[-1]) if len(wide) >= 2 else None
+
+
+def _transposes(shape, swap):
+    """The two moves of `_between_moves` as one transpose swapping dimensions `swap`, twice. The
+    converter moves a binary op whose operands are all reshapes after the reshape
+    (`MoveBinaryOpBeforeReshape`), and a squared value is such an op: it has no such pattern for
+    transposes."""
+    perm = list(range(len(shape)))
+    perm[swap[0]], perm[swap[1]] = perm[swap[1]], perm[swap[0]]
+
+    def transpose(value, loc, ip):
+        value_type = ir.RankedTensorType(value.type)
+        moved = ir.RankedTensorType.get([value_type.shape[p] for p in perm], value_type.element_type)
+        return ir.Operation.create("stablehlo.transpose", results=[moved], operands=[value],
+                                   attributes={"permutation": ir.DenseI64ArrayAttr.get(perm)}, loc=loc, ip=ip)
+    return transpose, transpose
+
+
+def _between_moves(source, marker, source_q, marker_q, there, back) -> list:
+    """`source -> marker` (two markers) becomes `source -> there -> source' -> marker -> back ->
+    marker'`, primes being copies of the markers (same sites), `there` and `back` same-scale ops
+    that undo each other (made by `there(value, loc, ip)`); returns the copies with their
+    parameters. This pass removes the pair after conversion."""
+    moved = there(source.results[0], source.location, ir.InsertionPoint(marker))
+    moved_type = moved.results[0].type
+    moved_source = source.clone(ip=ir.InsertionPoint(marker))
+    moved_source.operands[0] = moved.results[0]
+    moved_source.results[0].set_type(moved_type)
     shape_type = marker.results[0].type
-    flat = ir.RankedTensorType.get([math.prod(mlir.tensor_shape(shape_type))],
-                                   ir.RankedTensorType(shape_type).element_type)
-    to_flat = ir.Operation.create("stablehlo.reshape", results=[flat], operands=[source.results[0]],
-                                  loc=source.location, ip=ir.InsertionPoint(marker))
-    flat_source = source.clone(ip=ir.InsertionPoint(marker))
-    flat_source.operands[0] = to_flat.results[0]
-    flat_source.results[0].set_type(flat)
-    marker.operands[0] = flat_source.results[0]
-    marker.results[0].set_type(flat)
-    after = ir.InsertionPoint.after(marker)
-    back = ir.Operation.create("stablehlo.reshape", results=[shape_type], operands=[marker.results[0]],
-                               loc=marker.location, ip=after)
-    shaped_marker = marker.clone(ip=ir.InsertionPoint.after(back))
-    shaped_marker.operands[0] = back.results[0]
+    marker.operands[0] = moved_source.results[0]
+    marker.results[0].set_type(ir.RankedTensorType.get(ir.RankedTensorType(moved_type).shape,
+                                                       ir.RankedTensorType(shape_type).element_type))
+    restored = back(marker.results[0], marker.location, ir.InsertionPoint.after(marker))
+    shaped_marker = marker.clone(ip=ir.InsertionPoint.after(restored))
+    shaped_marker.operands[0] = restored.results[0]
     shaped_marker.results[0].set_type(shape_type)
-    marker.results[0].replace_all_uses_except(shaped_marker.results[0], back)
-    return [(flat_source, source_q), (shaped_marker, marker_q)]
+    marker.results[0].replace_all_uses_except(shaped_marker.results[0], restored)
+    return [(moved_source, source_q), (shaped_marker, marker_q)]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,7 +202,7 @@ class RestoreRequantizesPass(TFLPass):
     def run(self, module):
         for op in list(mlir.walk(module.operation)):
             if op.name == "tfl.quantize":
-                _drop_reshapes_around(op)
+                _drop_moves_around(op)
         records = _records(module)
         for op in list(mlir.walk(module.operation)):
             if op.name in ("tfl.quantize", "tfl.dequantize") or op.name in _CONSTANTS:
@@ -193,26 +245,40 @@ def _requantize_after(op, result, record: _Record) -> None:
     result.replace_all_uses_except(requantize.results[0], requantize)
 
 
-def _drop_reshapes_around(requantize) -> None:
-    """`reshape to 1-D -> requantize between int8 and int16 -> reshape back` (as
-    `prepare_requantizes` separates a requantize from its producer) becomes the requantize alone."""
+def _drop_moves_around(requantize) -> None:
+    """`reshape to 1-D -> requantize between int8 and int16 -> reshape back` (or a transpose and
+    its inverse), as `prepare_requantizes` separates a requantize from its producer, becomes the
+    requantize alone."""
     flatten = mlir.producer(requantize.operands[0])
     readers = mlir.users(requantize.results[0])
-    if (flatten is None or flatten.name != "tfl.reshape" or len(mlir.users(flatten.results[0])) != 1
-            or len(readers) != 1 or readers[0].name != "tfl.reshape"):
+    if (flatten is None or flatten.name not in ("tfl.reshape", "tfl.transpose")
+            or len(mlir.users(flatten.results[0])) != 1 or len(readers) != 1 or readers[0].name != flatten.name):
         return
     unflatten, value = readers[0], flatten.operands[0]
     if (ir.ShapedType(unflatten.results[0].type).shape != ir.ShapedType(value.type).shape
-            or _storage(value.type) == _storage(unflatten.results[0].type)):
+            or _storage(value.type) == _storage(unflatten.results[0].type)
+            or (flatten.name == "tfl.transpose" and not _inverse_permutations(flatten, unflatten))):
         return
     typed = unflatten.results[0].type
     replacement = ir.Operation.create("tfl.quantize", results=[typed], operands=[value],
                                       attributes={"qtype": ir.TypeAttr.get(typed)},
                                       loc=requantize.location, ip=ir.InsertionPoint(unflatten))
     unflatten.results[0].replace_all_uses_with(replacement.results[0])
-    shapes = [mlir.producer(v) for v in list(flatten.operands[1:]) + list(unflatten.operands[1:])]
+    shapes = {}  # the shape or permutation constants, each once (the converter shares equal ones)
+    for value in list(flatten.operands[1:]) + list(unflatten.operands[1:]):
+        if (op := mlir.producer(value)) is not None:
+            shapes[str(value.get_name())] = op
     for op in (unflatten, requantize, flatten):
         op.erase()
-    for op in shapes:
-        if op is not None and not any(list(r.uses) for r in op.results):
+    for op in shapes.values():
+        if not any(list(r.uses) for r in op.results):
             op.erase()
+
+
+def _inverse_permutations(first, second) -> bool:
+    """Whether two `tfl.transpose` ops have constant permutations that undo each other."""
+    producers = [mlir.producer(op.operands[1]) for op in (first, second)]
+    if any(p is None or p.name not in _CONSTANTS or "value" not in p.attributes for p in producers):
+        return False
+    first_perm, second_perm = (list(map(int, mlir.constant_value(p).ravel())) for p in producers)
+    return [first_perm[i] for i in second_perm] == list(range(len(first_perm)))
