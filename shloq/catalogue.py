@@ -46,6 +46,11 @@ class OpSpec:
     # converter shrinks a broadcast operand: shloq-int16-broadcast-add computes x + c as x - (-c),
     # with `int16_broadcasting` the binary op that broadcasts
     int16_broadcasting: str = ""
+    # (from, to) activation types of a requantize that, folded into this op by the converter, fails
+    # its TFL verifier when the op broadcasts: the operand-shape check follows the output type
+    # (`tfl_ops.cc`: an ADD with an int16 output, a MUL with int16 inputs and an int8 output need
+    # equal shapes), and the converter folds a broadcast operand into the op
+    broadcasting_fold_fails: tuple = ()
     # A composite LiteRT has no int16 kernel for: under int16, shloq-mark-sites quantizes its
     # decomposition (the elementwise ops it stands for) instead
     int16_decomposed: bool = False
@@ -81,9 +86,10 @@ SPECS = {s.name: s for s in [
     # 16x8 convs: the converter's int32 bias becomes the int64 one LiteRT reads (shloq-tfl-conv-bias)
     OpSpec("conv", Category.CONTRACTION, "CONV_2D / DEPTHWISE_CONV_2D"),
     OpSpec("dense", Category.CONTRACTION, "FULLY_CONNECTED / BATCH_MATMUL"),
-    OpSpec("add", Category.INDEPENDENT, "ADD", int16_broadcasting="subtract"),
+    OpSpec("add", Category.INDEPENDENT, "ADD", int16_broadcasting="subtract",
+           broadcasting_fold_fails=(("i8", "i16"),)),
     OpSpec("subtract", Category.INDEPENDENT, "SUB"),
-    OpSpec("multiply", Category.INDEPENDENT, "MUL"),
+    OpSpec("multiply", Category.INDEPENDENT, "MUL", broadcasting_fold_fails=(("i16", "i8"),)),
     OpSpec("relu", Category.INDEPENDENT, "RELU"),
     OpSpec("relu6", Category.INDEPENDENT, "RELU6"),
     OpSpec("mean", Category.INDEPENDENT, "MEAN", same_io_type=True),

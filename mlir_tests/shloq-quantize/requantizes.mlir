@@ -101,3 +101,75 @@ func.func @shared(%x: tensor<2x3xf32>, %y: tensor<2x3xf32>) -> (tensor<2x3xf32>,
   %8 = stablehlo.custom_call @shloq.site(%7) {shloq.dtype = "i16", shloq.kind = "activation", shloq.op = "multiply", shloq.site = 5 : i64, shloq.min = -2.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %4, %8 : tensor<2x3xf32>, tensor<2x3xf32>
 }
+
+// -----
+// An int16 MUL that broadcasts (centred * broadcast(rsqrt(var)) in a layer norm), requantized to int8: the
+// converter folds the broadcast into the MUL and the requantize too, and its verifier wants equal operand shapes for
+// int16 inputs and an int8 output (OpSpec.broadcasting_fold_fails), so the requantize moves between reshapes.
+// CHECK-NOT: shloq.requantizes
+// CHECK-LABEL: func.func @broadcasting_multiply
+// CHECK: %[[M:.*]] = stablehlo.multiply
+// CHECK-NEXT: %[[Q16:.*]] = stablehlo.uniform_quantize %[[M]] : (tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<i16:f32, [[S16:.*]]>>
+// CHECK-NEXT: %[[D16:.*]] = stablehlo.uniform_dequantize %[[Q16]]
+// CHECK-NEXT: %[[F:.*]] = stablehlo.reshape %[[D16]] : (tensor<2x3xf32>) -> tensor<6xf32>
+// CHECK-NEXT: %[[FQ16:.*]] = stablehlo.uniform_quantize %[[F]] : (tensor<6xf32>) -> tensor<6x!quant.uniform<i16:f32, [[S16]]>>
+// CHECK-NEXT: %[[FD16:.*]] = stablehlo.uniform_dequantize %[[FQ16]]
+// CHECK-NEXT: %[[FQ8:.*]] = stablehlo.uniform_quantize %[[FD16]] : (tensor<6xf32>) -> tensor<6x!quant.uniform<i8:f32, [[S8:.*]]>>
+// CHECK-NEXT: %[[FD8:.*]] = stablehlo.uniform_dequantize %[[FQ8]]
+// CHECK-NEXT: %[[B:.*]] = stablehlo.reshape %[[FD8]] : (tensor<6xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: %[[Q8:.*]] = stablehlo.uniform_quantize %[[B]] : (tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<i8:f32, [[S8]]>>
+// CHECK-NEXT: %[[D8:.*]] = stablehlo.uniform_dequantize %[[Q8]]
+// CHECK-NEXT: stablehlo.abs %[[D8]]
+func.func @broadcasting_multiply(%x: tensor<2x3xf32>, %y: tensor<2xf32>) -> tensor<2x3xf32> {
+  %0 = stablehlo.custom_call @shloq.site(%x) {shloq.dtype = "i16", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64, shloq.min = -1.0 : f32, shloq.max = 1.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = stablehlo.custom_call @shloq.site(%y) {shloq.dtype = "i16", shloq.kind = "activation", shloq.op = "input", shloq.site = 1 : i64, shloq.min = 0.0 : f32, shloq.max = 2.0 : f32} : (tensor<2xf32>) -> tensor<2xf32>
+  %2 = stablehlo.broadcast_in_dim %1, dims = [0] : (tensor<2xf32>) -> tensor<2x3xf32>
+  %3 = stablehlo.custom_call @shloq.site(%2) {shloq.dtype = "i16", shloq.kind = "activation", shloq.op = "broadcast", shloq.site = 1 : i64, shloq.min = 0.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %4 = stablehlo.multiply %0, %3 : tensor<2x3xf32> loc("model/mul")
+  %5 = stablehlo.custom_call @shloq.site(%4) {shloq.dtype = "i16", shloq.kind = "activation", shloq.op = "multiply", shloq.site = 2 : i64, shloq.min = -2.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %6 = stablehlo.custom_call @shloq.site(%5) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 3 : i64, shloq.min = -2.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %7 = stablehlo.abs %6 : tensor<2x3xf32>
+  %8 = stablehlo.custom_call @shloq.site(%7) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "abs", shloq.site = 4 : i64, shloq.min = 0.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %8 : tensor<2x3xf32>
+}
+
+// -----
+// The same MUL in int8 requantized to int16 verifies (an int16 output may broadcast): the requantize is recorded.
+// CHECK: module attributes {shloq.requantizes = [{at = "loc(\22model/mul\22)", from = !quant.uniform<i8:f32, {{.*}}>, to = !quant.uniform<i16:f32, {{.*}}>}]}
+// CHECK-LABEL: func.func @broadcasting_multiply_to_int16
+// CHECK-NOT: stablehlo.reshape
+func.func @broadcasting_multiply_to_int16(%x: tensor<2x3xf32>, %y: tensor<2xf32>) -> tensor<2x3xf32> {
+  %0 = stablehlo.custom_call @shloq.site(%x) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64, shloq.min = -1.0 : f32, shloq.max = 1.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = stablehlo.custom_call @shloq.site(%y) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 1 : i64, shloq.min = 0.0 : f32, shloq.max = 2.0 : f32} : (tensor<2xf32>) -> tensor<2xf32>
+  %2 = stablehlo.broadcast_in_dim %1, dims = [0] : (tensor<2xf32>) -> tensor<2x3xf32>
+  %3 = stablehlo.custom_call @shloq.site(%2) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "broadcast", shloq.site = 1 : i64, shloq.min = 0.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %4 = stablehlo.multiply %0, %3 : tensor<2x3xf32> loc("model/mul")
+  %5 = stablehlo.custom_call @shloq.site(%4) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "multiply", shloq.site = 2 : i64, shloq.min = -2.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %6 = stablehlo.custom_call @shloq.site(%5) {shloq.dtype = "i16", shloq.kind = "activation", shloq.op = "input", shloq.site = 3 : i64, shloq.min = -2.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %7 = stablehlo.abs %6 : tensor<2x3xf32>
+  %8 = stablehlo.custom_call @shloq.site(%7) {shloq.dtype = "i16", shloq.kind = "activation", shloq.op = "abs", shloq.site = 4 : i64, shloq.min = 0.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %8 : tensor<2x3xf32>
+}
+
+// -----
+// An int8 ADD of a broadcast bias requantized to int16: an ADD with an int16 output needs equal operand shapes.
+// CHECK-NOT: shloq.requantizes
+// CHECK-LABEL: func.func @broadcasting_add
+// CHECK: %[[A:.*]] = stablehlo.add
+// CHECK-NEXT: stablehlo.uniform_quantize %[[A]] : (tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<i8:f32, {{.*}}>>
+// CHECK-NEXT: %[[D8:.*]] = stablehlo.uniform_dequantize
+// CHECK-NEXT: stablehlo.reshape %[[D8]] : (tensor<2x3xf32>) -> tensor<6xf32>
+// CHECK: stablehlo.uniform_quantize %{{.*}} : (tensor<6xf32>) -> tensor<6x!quant.uniform<i16:f32, {{.*}}>>
+// CHECK: stablehlo.reshape %{{.*}} : (tensor<6xf32>) -> tensor<2x3xf32>
+func.func @broadcasting_add(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %bias = stablehlo.constant dense<[0.5, -0.25, 0.125]> : tensor<3xf32>
+  %0 = stablehlo.custom_call @shloq.site(%x) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "input", shloq.site = 0 : i64, shloq.min = -1.0 : f32, shloq.max = 1.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = stablehlo.broadcast_in_dim %bias, dims = [1] : (tensor<3xf32>) -> tensor<2x3xf32>
+  %2 = stablehlo.custom_call @shloq.site(%1) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "constant", shloq.site = 1 : i64, shloq.min = -0.25 : f32, shloq.max = 0.5 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %3 = stablehlo.add %0, %2 : tensor<2x3xf32> loc("model/add")
+  %4 = stablehlo.custom_call @shloq.site(%3) {shloq.dtype = "i8", shloq.kind = "activation", shloq.op = "add", shloq.site = 2 : i64, shloq.min = -2.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %5 = stablehlo.custom_call @shloq.site(%4) {shloq.dtype = "i16", shloq.kind = "activation", shloq.op = "input", shloq.site = 3 : i64, shloq.min = -2.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %6 = stablehlo.abs %5 : tensor<2x3xf32>
+  %7 = stablehlo.custom_call @shloq.site(%6) {shloq.dtype = "i16", shloq.kind = "activation", shloq.op = "abs", shloq.site = 4 : i64, shloq.min = 0.0 : f32, shloq.max = 2.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %7 : tensor<2x3xf32>
+}

@@ -38,8 +38,10 @@ def prepare_requantizes(module, sites: list) -> list:
     which the fold leaves alone); this pass removes the pair after conversion. So does one whose
     producer has other users: the converter quantizes no user of a dequantize that also feeds a
     quantize (a layer norm's centred `x` squared in int8 and scaled in int16 stayed a float MUL
-    between DEQUANTIZE and QUANTIZE). Every other one is
-    recorded in the module attribute `shloq.requantizes`. Returns `sites` with the markers added."""
+    between DEQUANTIZE and QUANTIZE). So does one the producer's verifier refuses once folded
+    because the producer broadcasts (`OpSpec.broadcasting_fold_fails`: a layer norm's int16
+    `centred * rsqrt(var)` requantized to int8). Every other one is recorded in the module
+    attribute `shloq.requantizes`. Returns `sites` with the markers added."""
     params = dict(sites)
     sites = list(sites)
     records = []
@@ -63,6 +65,9 @@ def prepare_requantizes(module, sites: list) -> list:
             else:
                 sites += _between_moves(source, marker, params[source], q, *_transposes(shape, swap))
             continue
+        if _broadcasting_fold_fails(source, producer, params[source].dtype, q.dtype):
+            sites += _between_reshapes(source, marker, params[source], q, mlir.tensor_shape(source.results[0].type))
+            continue
         records.append(ir.DictAttr.get({
             "at": ir.StringAttr.get(str(producer.location)),
             "from": ir.TypeAttr.get(ir.Type.parse(params[source].type_text())),
@@ -71,6 +76,24 @@ def prepare_requantizes(module, sites: list) -> list:
         module.operation.attributes[RECORDS] = ir.ArrayAttr.get(records)
     return sites
 
+
+
+def _broadcasting_fold_fails(source, producer, source_dtype, target_dtype) -> bool:
+    """Whether the requantize from `source_dtype` to `target_dtype` of marker `source`, folded into
+    its `producer`, fails the producer's TFL verifier (`OpSpec.broadcasting_fold_fails`): an operand
+    of `producer` is a broadcast that repeats elements, which the converter folds into the op."""
+    spec = catalogue.SPECS.get(marker_attrs(source).get("op", "").split(":")[0])
+    if spec is None or (source_dtype, target_dtype) not in spec.broadcasting_fold_fails:
+        return False
+    return any(_repeats_elements(value) for value in producer.operands)
+
+
+def _repeats_elements(value) -> bool:
+    """Whether `value` is, seen through site markers, a broadcast that repeats elements."""
+    op = mlir.producer(value)
+    while op is not None and is_site_marker(op):
+        op = mlir.producer(op.operands[0])
+    return op is not None and op.name == "stablehlo.broadcast_in_dim" and not catalogue.same_elements(op)
 
 
 def _same_io_type_fold_target(source):
