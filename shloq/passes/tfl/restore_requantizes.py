@@ -77,7 +77,6 @@ def prepare_requantizes(module, sites: list) -> list:
     return sites
 
 
-
 def _broadcasting_fold_fails(source, producer, source_dtype, target_dtype) -> bool:
     """Whether the requantize from `source_dtype` to `target_dtype` of marker `source`, folded into
     its `producer`, fails the producer's TFL verifier (`OpSpec.broadcasting_fold_fails`): an operand
