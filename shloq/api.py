@@ -13,10 +13,10 @@ from litert_converter.mlir import ir
 
 from shloq import litert, mlir
 from shloq.calibration import Stats, accumulate, clip_mask_ranges, result_stats, xnnpack_ratio_ranges
-from shloq.emulation import Emulator, fake_quant, output_steps, site_params
+from shloq.emulation import Emulator, fake_quant, output_steps
 from shloq.errors import ConversionError, InputError, PassError, UnsupportedOpError
 from shloq.files import write_atomically
-from shloq.interpreter import compile_function, is_site_marker, marker_attrs
+from shloq.interpreter import compile_function
 from shloq.passes import run_pipeline
 from shloq.passes.bind_params import BindParamsPass, argument_names
 from shloq.passes.canonicalize_dots import CanonicalizeDotsPass
@@ -35,6 +35,7 @@ from shloq.passes.quantize_constants import QuantizeConstantsPass
 from shloq.passes.recognize import RecognizePass
 from shloq.qscheme import DYNAMIC, symmetric_grid
 from shloq.rules import QuantizationRule
+from shloq.sites import is_site_marker, marker_attrs, site_params
 
 
 class ShloqWarning(UserWarning):

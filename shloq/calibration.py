@@ -13,9 +13,9 @@ from tqdm.auto import tqdm
 
 from shloq import mlir
 from shloq.errors import CalibrationError, InputError
-from shloq.interpreter import is_site_marker, marker_attrs, marker_behind
 from shloq.passes.mark_sites import CLAMPED_CONSTANT
 from shloq.qscheme import STORAGE_RANGE, SYMMETRIC_ACTIVATIONS
+from shloq.sites import is_site_marker, marker_attrs, marker_behind
 
 METHODS = ("minmax", "average_minmax", "percentile", "mse")
 

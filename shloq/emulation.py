@@ -3,12 +3,10 @@
 `Emulator` reads the flatbuffer (`shloq.tflite`) and runs its ops, in order, with the kernels of
 `shloq.kernels`, each the integer arithmetic of the LiteRT builtin kernel that runs it on x86.
 The whole graph is one jitted function, traced with 64-bit integer types allowed (the kernels'
-32x32->64-bit products) and compiled once per input shape. This module also keeps the site
-quantization parameters that conversion, the report and QAT share (`site_params`, `fake_quant`).
+32x32->64-bit products) and compiled once per input shape. This module also keeps the fake
+quantization that conversion, the report and QAT share (`fake_quant`).
 """
 from __future__ import annotations
-
-import dataclasses
 
 import jax
 import jax.numpy as jnp
@@ -16,10 +14,8 @@ import numpy as np
 from jax._src.config import explicit_x64_dtypes
 
 from shloq import kernels, litert, mlir, tflite
-from shloq.catalogue import output_channel_axis
 from shloq.errors import InputError, UnsupportedOpError
-from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
-from shloq.qscheme import SiteQParams, round_half_away, site_qparams
+from shloq.qscheme import SiteQParams, round_half_away
 
 
 def fake_quant(x, q: SiteQParams, xp=jnp):
@@ -38,53 +34,9 @@ def fake_quant_arrays(x, scale, zero_point, qrange, axis=None, xp=jnp):
     return ((ints - zero_point) * scale).astype(x.dtype)
 
 
-def site_params(module, ranges) -> dict:
-    """Resolved parameters of every marker op in the main function, keyed by the op."""
-    params = {}
-    for op in mlir.entry_block(module).operations:
-        op = op.operation
-        if is_site_marker(op):
-            attrs = marker_attrs(op)
-            weight = evaluate_constant(op.operands[0]) if attrs["kind"] == "weight" else None
-            params[op] = site_qparams(attrs, ranges, weight)
-    return bias_safe_weights(module, params)
-
-
-INT32_BIAS_LIMIT = (2 ** 31 - 1) / 1.001  # a little room for float32 scales
-
-
-def bias_safe_weights(module, params: dict) -> dict:
-    """`params` (marker op -> SiteQParams) with the weight scale of each int8 conv/dense channel
-    widened where its int32 bias `b / (s_in * s_w)` would overflow, as TFLite's own quantizer does
-    (AdjustWeightsForBiasScale). A tiny input scale times tiny weights against a large bias
-    saturated the bias, in LiteRT and emulate alike; the widened channel's weights round more
-    coarsely, and they are negligible next to its bias. 16x8 kernels too: the converter quantizes
-    their bias to int32 as well (shloq-tfl-conv-bias only widens the stored integers)."""
-    for op in mlir.entry_block(module).operations:
-        op = op.operation
-        if op.name not in ("stablehlo.convolution", "stablehlo.dot_general"):
-            continue
-        x_marker, w_marker = (mlir.producer(v) for v in op.operands)
-        users = mlir.users(op.results[0])
-        if (x_marker not in params or w_marker not in params or marker_attrs(w_marker)["kind"] != "weight"
-                or len(users) != 1 or users[0].name != "stablehlo.add"):
-            continue
-        bias = evaluate_constant(next(v for v in users[0].operands if v != op.results[0]))
-        if bias is None:
-            continue
-        axis = output_channel_axis(op)
-        largest = np.moveaxis(np.abs(bias), axis, -1).reshape(-1, bias.shape[axis]).max(axis=0)
-        q_w = params[w_marker]
-        needed = largest / (np.float64(np.float32(params[x_marker].scale)) * INT32_BIAS_LIMIT)
-        scale = np.maximum(np.asarray(q_w.scale, np.float64), needed if q_w.axis is not None else needed.max())
-        if np.any(scale > q_w.scale):
-            params[w_marker] = dataclasses.replace(q_w, scale=scale.astype(np.float32).reshape(np.shape(q_w.scale)))
-    return params
-
-
 def output_steps(module, params) -> list[float | None]:
     """The quantization step of each function result (None for a float result); `params` as
-    `site_params` returns them."""
+    `sites.site_params` returns them."""
     ret = [op for op in mlir.entry_block(module).operations if op.operation.name == "func.return"][0]
     steps = []
     for value in ret.operands:

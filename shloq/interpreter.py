@@ -19,8 +19,7 @@ from litert_converter.mlir.dialects import stablehlo
 
 from shloq import mlir
 from shloq.errors import UnsupportedOpError
-
-SITE_TARGET = "shloq.site"
+from shloq.sites import SITE_TARGET, is_site_marker, marker_attrs
 
 
 @dataclasses.dataclass
@@ -142,19 +141,6 @@ def _while(a, *values):
 
 # ---- attribute extraction (MLIR -> plain Python) ---------------------------------------------
 
-def is_site_marker(op) -> bool:
-    return (op.operation.name == "stablehlo.custom_call"
-            and ir.StringAttr(op.attributes["call_target_name"]).value == SITE_TARGET)
-
-
-def marker_behind(value):
-    """The site marker `value` is, seen through broadcasts and reshapes (which keep its grid), or None."""
-    op = mlir.producer(value)
-    while op is not None and op.name in ("stablehlo.broadcast_in_dim", "stablehlo.reshape"):
-        op = mlir.producer(op.operands[0])
-    return op if op is not None and is_site_marker(op) else None
-
-
 def _ints(attr) -> tuple[int, ...]:
     if attr is None:
         return ()
@@ -264,29 +250,8 @@ def _compare_attrs(op):
     return {"direction": re.search(r"comparison_direction (\w+)", text).group(1)}
 
 
-def marker_attrs(op) -> dict:
-    """A site marker's `shloq.*` attributes without the prefix, e.g. {'site': 0, 'kind': 'weight'}."""
-    return {name[len("shloq."):]: _python_value(op.attributes[name])
-            for name in op.attributes if name.startswith("shloq.")}
-
-
 def _custom_call_attrs(op):
     return {"target": ir.StringAttr(op.attributes["call_target_name"]).value, **marker_attrs(op)}
-
-
-def _python_value(attr):
-    for cls, get in ((ir.IntegerAttr, lambda a: a.value), (ir.FloatAttr, lambda a: a.value),
-                     (ir.StringAttr, lambda a: a.value), (ir.BoolAttr, lambda a: a.value)):
-        try:
-            return get(cls(attr))
-        except (ValueError, TypeError):
-            pass
-    for cls in (ir.DenseF32ArrayAttr, ir.DenseF64ArrayAttr, ir.DenseI64ArrayAttr):
-        try:
-            return tuple(cls(attr))
-        except (ValueError, TypeError):
-            pass
-    return str(attr)
 
 
 _UNARY = {
@@ -450,22 +415,6 @@ def _numpy_broadcast_in_dim(a, x):
 _NUMPY_EVAL = {"stablehlo.reshape": lambda a, x: np.reshape(x, a["shape"]),
                "stablehlo.transpose": lambda a, x: np.transpose(x, a["permutation"]),
                "stablehlo.broadcast_in_dim": _numpy_broadcast_in_dim}
-
-
-_SHAPE_ONLY = ("stablehlo.broadcast_in_dim", "stablehlo.reshape", "stablehlo.convert", "stablehlo.transpose")
-
-
-def evaluate_constant(value) -> np.ndarray | None:
-    """The value of `value` when it is a constant seen through shape-only ops, else None."""
-    op = mlir.producer(value)
-    if op is None:
-        return None
-    if op.name == "stablehlo.constant":
-        return mlir.constant_value(op)
-    if op.name in _SHAPE_ONLY:
-        source = evaluate_constant(op.operands[0])
-        return None if source is None else evaluate_op(op, [source])[0]
-    return None
 
 
 def evaluate_derived(value, memo: dict):

@@ -320,6 +320,27 @@ def constant_source(value):
     return op if op is not None and op.name == "stablehlo.constant" else None
 
 
+_SHAPE_ONLY = ("stablehlo.broadcast_in_dim", "stablehlo.reshape", "stablehlo.convert", "stablehlo.transpose")
+
+
+def evaluate_constant(value) -> np.ndarray | None:
+    """The value of `value` when it is a constant seen through shape-only ops, else None. The
+    interpreter (and so JAX) is imported only when a shape-only op must be evaluated."""
+    op = producer(value)
+    if op is None:
+        return None
+    if op.name == "stablehlo.constant":
+        return constant_value(op)
+    if op.name in _SHAPE_ONLY:
+        source = evaluate_constant(op.operands[0])
+        if source is None:
+            return None
+        from shloq.interpreter import evaluate_op  # imports JAX, on first use rather than at startup
+
+        return evaluate_op(op, [source])[0]
+    return None
+
+
 def erase_dead(block) -> None:
     """Erases ops without uses or side effects, last first: one sweep from the end erases the ops
     that only dead ops used too, since an op's users all come after it in its block."""

@@ -38,14 +38,15 @@ import numpy as np
 
 from shloq import catalogue, mlir
 from shloq.calibration import accumulate, clip_mask_ranges, mse_range, result_stats
-from shloq.emulation import fake_quant, fake_quant_arrays, site_params
+from shloq.emulation import fake_quant, fake_quant_arrays
 from shloq.errors import CalibrationError, InputError, ShloqError
-from shloq.interpreter import compile_function, evaluate_constant, is_site_marker, marker_attrs
+from shloq.interpreter import compile_function
 from shloq.passes import run_pipeline
 from shloq.passes.instrument import InstrumentPass
 from shloq.passes.mark_sites import _marker, activation_values
 from shloq.qscheme import site_qparams, symmetric_grid
 from shloq.rules import QuantizationRule
+from shloq.sites import is_site_marker, marker_attrs, site_params
 
 METRICS = ("sqnr_db", "cosine")
 VALIDATION_BATCHES = 4     # calibration batches the plan is measured on when no validation data is given
@@ -318,7 +319,7 @@ class _Study:
                                                  self.grids[m])
             self.constants = {}  # value id -> constant operand on its int8 (and int16) grid
             for m in markers:
-                constant = evaluate_constant(m.operands[0])
+                constant = mlir.evaluate_constant(m.operands[0])
                 if constant is not None:
                     self.constants[ids[m.results[0]]] = tuple(fake_quant(constant, q, np) for q in self.grids[m])
             for edge, (site, to, source_marker) in edges.items():

@@ -21,7 +21,7 @@ from shloq import mlir
 from shloq.api import _check_rules, _from_exported, mark_sites, parse_float32, site_fingerprint
 from shloq.emulation import fake_quant_arrays
 from shloq.errors import InputError
-from shloq.interpreter import compile_function, is_site_marker, marker_attrs
+from shloq.interpreter import compile_function
 from shloq.passes import run_pipeline
 from shloq.passes.canonicalize_dots import CanonicalizeDotsPass
 from shloq.passes.fold_constants import FoldConstantsPass
@@ -31,6 +31,7 @@ from shloq.passes.integer_tables import IntegerTablesPass
 from shloq.passes.layout import LayoutPass
 from shloq.passes.recognize import RecognizePass
 from shloq.qscheme import NARROW_RANGE, STORAGE_RANGE, activation_qparams_array, symmetric_grid, weight_scales
+from shloq.sites import is_site_marker, marker_attrs
 
 
 def _fake_quant_decomposition(scale, zero_point, x, *, dtype, narrow_range, quantization_dimension=-1):

@@ -144,7 +144,7 @@ class MissingRangeError(ValueError):
 
 
 def site_qparams(attrs: dict, ranges: dict, weight: np.ndarray | None = None) -> SiteQParams:
-    """Parameters of the marker with `attrs` (see `interpreter.marker_attrs`): weights from their
+    """Parameters of the marker with `attrs` (see `sites.marker_attrs`): weights from their
     values, fixed-range sites from the catalogue, activations from `ranges` or their own min/max."""
     dtype = attrs["dtype"]
     if attrs["kind"] == "weight":

@@ -34,12 +34,13 @@ import numpy as np
 from litert_converter.mlir import ir
 
 from shloq import litert, mlir
-from shloq.emulation import fake_quant, site_params
+from shloq.emulation import fake_quant
 from shloq.errors import InputError
 from shloq.files import read_bytes, write_atomically
-from shloq.interpreter import compile_function, is_site_marker, marker_attrs
+from shloq.interpreter import compile_function
 from shloq.passes.mark_sites import CLAMPED_CONSTANT
 from shloq.qscheme import SiteQParams
+from shloq.sites import is_site_marker, marker_attrs, site_params
 
 _STORAGE = {"i8": np.int8, "i16": np.int16}
 _WIDE = 120  # columns a console needs for the table with site, grid and values

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from litert_converter.mlir import ir
 
-from shloq import interpreter, mlir
+from shloq import mlir
 
 SINK_ROOTS = ("stablehlo.dot_general", "stablehlo.convolution", "stablehlo.reduce_window")  # reshapes after these sink
 
@@ -129,7 +129,7 @@ def static_reshaped(value, shape, ip, loc):
     """`reshaped` for a static operand: a constant becomes its distinct values broadcast along
     the dimensions where it varies (a per-channel bias stays a [C] vector broadcast, which the
     catalogue and the converter's fusions read as one)."""
-    const = interpreter.evaluate_constant(value)
+    const = mlir.evaluate_constant(value)
     if const is None:
         return reshaped(value, shape, ip, loc)
     full = np.broadcast_to(const, mlir.tensor_shape(value.type)).reshape(shape)
@@ -142,7 +142,9 @@ def static_reshaped(value, shape, ip, loc):
 
 
 def _elementwise(op) -> bool:
-    return interpreter.is_elementwise(op.name) and len(op.results) == 1
+    from shloq.interpreter import is_elementwise  # imports JAX, on first use rather than at startup
+
+    return is_elementwise(op.name) and len(op.results) == 1
 
 
 def _moves_unit_dims_only(op) -> bool:

@@ -12,10 +12,11 @@ from litert_converter.mlir import ir
 
 from shloq import api, demo, litert, mlir
 from shloq import tflite as tflite_graph
-from shloq.emulation import fake_quant, site_params
+from shloq.emulation import fake_quant
 from shloq.interpreter import compile_function
 from shloq.passes import run_pipeline
 from shloq.passes.annotate import AnnotatePass, composite_attributes
+from shloq.sites import site_params
 
 
 @pytest.fixture(scope="module")

@@ -36,11 +36,11 @@ import numpy as np
 from litert_converter.mlir import ir
 
 from shloq import mlir
-from shloq.interpreter import marker_attrs
 from shloq.passes import ModulePass, register
 from shloq.passes.quantize import resolved_sites, tensor_type_text
 from shloq.passes.tfl.restore_requantizes import prepare_requantizes
 from shloq.qscheme import SiteQParams
+from shloq.sites import marker_attrs
 
 COMPOSITE_NAME = "quant.fake_quant"
 

@@ -20,7 +20,6 @@ from litert_converter.mlir import ir
 
 from shloq import mlir
 from shloq.catalogue import contraction_weight, splat_constant
-from shloq.interpreter import evaluate_constant
 from shloq.passes import ModulePass, register
 from shloq.passes.fold_constants import fold_constant_ops
 from shloq.passes.mark_sites import activation_values
@@ -45,7 +44,7 @@ class FoldAffinePass(ModulePass):
             op = op.operation
             found = contraction_weight(op, active.__contains__) if op.name in (
                 "stablehlo.convolution", "stablehlo.dot_general") else None
-            if found and evaluate_constant(op.operands[found[0]]) is not None:
+            if found and mlir.evaluate_constant(op.operands[found[0]]) is not None:
                 created = _fold_chain(op, *found)
                 zero |= created is None
                 active.update(created or [])  # a later contraction may read them
@@ -108,13 +107,13 @@ def _ends_contraction_chain(op, active) -> bool:
     """Whether `op` is a conv/dense with a constant weight, or an affine op by a constant after one."""
     while op is not None and op.name in _AFFINE:
         static = [v for v in op.operands if v not in active]
-        if len(static) != 1 or evaluate_constant(static[0]) is None:
+        if len(static) != 1 or mlir.evaluate_constant(static[0]) is None:
             return False
         op = mlir.producer(next(v for v in op.operands if v in active))
     if op is None or op.name not in ("stablehlo.convolution", "stablehlo.dot_general"):
         return False
     found = contraction_weight(op, active.__contains__)
-    return found is not None and evaluate_constant(op.operands[found[0]]) is not None
+    return found is not None and mlir.evaluate_constant(op.operands[found[0]]) is not None
 
 
 def _fold_chain(contraction, w_index, w_axis, channel_axis) -> list | None:
@@ -132,7 +131,7 @@ def _fold_chain(contraction, w_index, w_axis, channel_axis) -> list | None:
         if user.name not in _AFFINE:
             break
         position = 0 if user.operands[0] == value else 1
-        const = evaluate_constant(user.operands[1 - position])
+        const = mlir.evaluate_constant(user.operands[1 - position])
         if const is None:
             break
         moved = np.moveaxis(np.broadcast_to(const, shape), channel_axis, -1).reshape(-1, channels)
@@ -153,7 +152,7 @@ def _fold_chain(contraction, w_index, w_axis, channel_axis) -> list | None:
             break
         chain.append(user)
         value = user.results[0]
-    weight = evaluate_constant(contraction.operands[w_index])
+    weight = mlir.evaluate_constant(contraction.operands[w_index])
     broadcast_shape = [1] * weight.ndim
     broadcast_shape[w_axis] = channels
     new_weight = (weight * scale.reshape(broadcast_shape)).astype(weight.dtype)

@@ -5,7 +5,7 @@ import dataclasses
 
 from litert_converter.mlir import ir
 
-from shloq import interpreter, mlir
+from shloq import mlir
 from shloq.passes import ModulePass, register
 
 # Folding these would only grow constants; the patterns look through them instead.
@@ -27,6 +27,8 @@ def fold_constant_ops(block) -> None:
     order (so chains fold), then erases what is left unused. A loop computed from constants and
     iotas alone (JAX's random bits from a fixed key: dropout masks, noise) is evaluated whole,
     so random values become constants of the key."""
+    from shloq import interpreter  # imports JAX, on first use rather than at startup
+
     folded = interpreter.supported_ops() - _KEEP
     derived: dict = {}
     for op in list(block.operations):
@@ -38,7 +40,7 @@ def fold_constant_ops(block) -> None:
         elif op.name not in folded or not op.operands:
             continue
         else:
-            operands = [interpreter.evaluate_constant(v) for v in op.operands]
+            operands = [mlir.evaluate_constant(v) for v in op.operands]
             if any(v is None for v in operands):
                 continue
             values = interpreter.evaluate_op(op, operands)

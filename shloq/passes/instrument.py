@@ -8,9 +8,9 @@ import numpy as np
 from litert_converter.mlir import ir
 
 from shloq import mlir
-from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.passes import ModulePass, register
 from shloq.passes.mark_sites import CLAMPED_CONSTANT
+from shloq.sites import is_site_marker, marker_attrs
 
 
 @register
@@ -40,7 +40,7 @@ class InstrumentPass(ModulePass):
             if site["kind"] != "activation" or site["op"] == CLAMPED_CONSTANT:
                 continue
             value, ip = op.results[0], ir.InsertionPoint(ret)
-            constant = evaluate_constant(op.operands[0])
+            constant = mlir.evaluate_constant(op.operands[0])
             if constant is not None:  # a constant operand: its range is known now (and big tables
                 finite = constant[np.isfinite(constant)]  # would be slow to reduce on every batch)
                 lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (np.inf, -np.inf)

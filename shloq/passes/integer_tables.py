@@ -25,7 +25,6 @@ from litert_converter.mlir import ir
 
 from shloq import catalogue, mlir
 from shloq.catalogue import TABLE_ATTRIBUTE
-from shloq.interpreter import evaluate_op, is_elementwise
 from shloq.passes import ModulePass, register
 
 WIDE_INTEGER_DOMAIN = (-128, 127)
@@ -76,6 +75,8 @@ class IntegerTablesPass(ModulePass):
     @staticmethod
     def _derive(op, derived, active):
         """What `op`'s result is a function of, if it is one of a single integer tensor."""
+        from shloq.interpreter import is_elementwise  # imports JAX, on first use rather than at startup
+
         if len(op.results) != 1 or not op.operands:
             return None
         result = op.results[0]
@@ -160,6 +161,8 @@ def _integer_sum(op, derived, active):
 
 def _table_values(value, derived, domain_values):
     """f(domain) for a derived value, evaluated op by op from its root."""
+    from shloq.interpreter import evaluate_op  # imports JAX, on first use rather than at startup
+
     root = derived[value].root if value in derived else None
     cache = {}
 

@@ -16,10 +16,10 @@ from litert_converter.mlir import ir
 from shloq import catalogue, mlir
 from shloq.catalogue import Category
 from shloq.errors import InputError
-from shloq.interpreter import SITE_TARGET
 from shloq.passes import ModulePass, param_indices, register
 from shloq.qscheme import SYMMETRIC_ACTIVATIONS, activation_storage, storage_type
 from shloq.rules import QuantizationRule, match_rule
+from shloq.sites import SITE_TARGET
 
 UNSUPPORTED = "is not in shloq's op catalogue"
 # The marker label of a constant operand that shares the scale of a unit's activations (a clip

@@ -13,11 +13,10 @@ from litert_converter.mlir.dialects import stablehlo
 
 from shloq import mlir
 from shloq.errors import InputError
-from shloq.emulation import bias_safe_weights
-from shloq.interpreter import evaluate_constant, is_site_marker, marker_attrs
 from shloq.passes import ModulePass, register
 from shloq.passes.tfl.restore_requantizes import prepare_requantizes
 from shloq.qscheme import MissingRangeError, round_half_away, site_qparams
+from shloq.sites import bias_safe_weights, is_site_marker, marker_attrs
 
 
 def tensor_type_text(shape, element: str) -> str:
@@ -73,7 +72,7 @@ def _integer_table(marker, qparams) -> None:
     converter, which crashes on a gather from a per-row quantized table and, in dynamic mode, fuses
     a per-tensor one into the next dense as an int8 input with a float output (LiteRT refuses it)."""
     gather = mlir.users(marker.results[0])[0]
-    table = evaluate_constant(marker.operands[0])
+    table = mlir.evaluate_constant(marker.operands[0])
     scales = np.asarray(qparams.scale, np.float32)
     if qparams.axis is not None:
         scales = scales.reshape([-1] + [1] * (table.ndim - 1))
@@ -122,7 +121,7 @@ def _gather_like(gather, table, shape, element, ip, slice_sizes=None):
 def resolved_sites(module, file: str, ranges: dict) -> list:
     """Each site marker of the main function with its parameters (activation ranges from `ranges`,
     then the json `file`, then the markers' own min/max; weight scales widened where a bias needs
-    it, see `emulation.bias_safe_weights`). A marker whose parameters cannot be resolved gets an
+    it, see `sites.bias_safe_weights`). A marker whose parameters cannot be resolved gets an
     error diagnostic and is skipped."""
     ranges = {**(load_ranges(file) if file else {}), **ranges}
     params = {}
@@ -131,7 +130,7 @@ def resolved_sites(module, file: str, ranges: dict) -> list:
         if not is_site_marker(op):
             continue
         attrs = marker_attrs(op)
-        weight = evaluate_constant(op.operands[0]) if attrs["kind"] == "weight" else None
+        weight = mlir.evaluate_constant(op.operands[0]) if attrs["kind"] == "weight" else None
         if attrs["kind"] == "weight" and weight is None:
             op.location.emit_error(f"weight site {attrs['site']} is not fed by a constant")
             continue

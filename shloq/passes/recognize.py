@@ -26,8 +26,6 @@ import numpy as np
 from litert_converter.mlir import ir, passmanager
 
 from shloq import catalogue, mlir, shapes
-from shloq import interpreter
-from shloq.interpreter import evaluate_op, is_elementwise
 from shloq.passes import ModulePass, register
 
 MAX_REGION_OPS = 400
@@ -100,7 +98,7 @@ def _divide_by_constant_as_multiply(op):
     average pools keep their divide, which the converter fuses with the reduction."""
     if op.name != "stablehlo.divide" or not mlir.is_float_tensor(op.results[0].type):
         return
-    divisor = interpreter.evaluate_constant(op.operands[1])
+    divisor = mlir.evaluate_constant(op.operands[1])
     numerator = mlir.producer(op.operands[0])
     if divisor is None or not np.all(np.isfinite(divisor) & (divisor != 0)) or (numerator is not None and numerator.name in (
             "stablehlo.reduce", "stablehlo.reduce_window", "stablehlo.reshape", "stablehlo.broadcast_in_dim")):
@@ -125,7 +123,7 @@ def _scale_before_mask_fill(op):
             break
     else:
         return
-    fills = [interpreter.evaluate_constant(v) for v in select.operands[1:]]
+    fills = [mlir.evaluate_constant(v) for v in select.operands[1:]]
     scores = [v for v, fill in zip(select.operands[1:], fills) if fill is None]
     if len(scores) != 1 or _depends_on(select.operands[0], scores[0]):  # a mask, not `where(x > 0, x, 0)`
         return
@@ -180,7 +178,7 @@ def _divide_by_activation_as_multiply(op):
     if op.name != "stablehlo.divide" or not mlir.is_float_tensor(op.results[0].type):
         return
     numerator, divisor = op.operands
-    if interpreter.evaluate_constant(divisor) is not None or catalogue.match_softmax(op):
+    if mlir.evaluate_constant(divisor) is not None or catalogue.match_softmax(op):
         return
     ip, loc, result_type = ir.InsertionPoint(op), op.location, op.results[0].type
 
@@ -254,6 +252,8 @@ def _self_binary_before_reshape(op):
 
 
 def _is_float_elementwise(op) -> bool:
+    from shloq.interpreter import is_elementwise  # imports JAX, on first use rather than at startup
+
     return is_elementwise(op.name) and len(op.results) == 1 and mlir.is_float_tensor(op.results[0].type)
 
 
@@ -279,6 +279,8 @@ def _match_region(last, position, statics):
     position) and the count of uses leaving the region are kept up to date as ops join, so each
     step costs the size of one op, not of the region: deep residual stacks chain same-shaped
     elementwise ops across layers, and regions run to MAX_REGION_OPS from every op there."""
+    from shloq.interpreter import is_elementwise  # imports JAX, on first use rather than at startup
+
     shape = mlir.tensor_shape(last.results[0].type)
     region, order, frontier, heap = set(), [], {}, []
     escaping, pending = 0, collections.Counter()   # uses of region results by ops outside it
@@ -330,6 +332,8 @@ def _match_region(last, position, statics):
 def _identify(order, x, last):
     """Evaluates the region on the probe points and returns the catalogue function it equals.
     Its ops are elementwise and its statics splats, so it runs on a vector of probes."""
+    from shloq.interpreter import evaluate_op  # imports JAX, on first use rather than at startup
+
     values = {x: PROBES}
     for op in reversed(order):
         operands = []

@@ -21,9 +21,9 @@ import math
 from litert_converter.mlir import ir
 
 from shloq import catalogue, mlir
-from shloq.interpreter import is_site_marker, marker_attrs
 from shloq.passes import register
 from shloq.passes.tfl import TFLPass, uniform_params
+from shloq.sites import is_site_marker, marker_attrs
 
 RECORDS = "shloq.requantizes"
 _CONSTANTS = ("tfl.pseudo_qconst", "tfl.pseudo_const", "tfl.no_value", "arith.constant", "tfl.qconst")
