@@ -87,6 +87,7 @@ def build_minilm(out_dir: pathlib.Path, n_calibration: int | None) -> dict:
     import minilm
 
     import shloq
+    import shloq.litert
     from pipelines import ops_left_to_builtin_kernels
 
     variables = minilm.load_params()

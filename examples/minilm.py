@@ -263,6 +263,7 @@ def evaluate(model, variables=None, exported=None, n_held_out: int | None = None
     """Cosine of int8 (LiteRT) vs float JAX embeddings on the held-out sentences, sizes and ops.
     `exported` (the float export the model came from) is re-made if not given."""
     import shloq
+    import shloq.litert
     variables = load_params() if variables is None else variables
     if exported is None:
         exported = export(variables, _model_batch(model))

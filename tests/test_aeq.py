@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import shloq
+import shloq.litert
 from aeq_oracle import start_aeq_reference
 from conftest import sqnr_db
 from shloq.api import ShloqWarning
