@@ -8,7 +8,7 @@ import numpy as np
 from litert_converter.mlir import ir
 
 from shloq import mlir
-from shloq.catalogue import output_channel_axis
+from shloq.catalogue import SPECS, OpSpec, output_channel_axis
 from shloq.qscheme import site_qparams
 
 SITE_TARGET = "shloq.site"
@@ -31,6 +31,12 @@ def marker_attrs(op) -> dict:
     """A site marker's `shloq.*` attributes without the prefix, e.g. {'site': 0, 'kind': 'weight'}."""
     return {name[len("shloq."):]: _python_value(op.attributes[name])
             for name in op.attributes if name.startswith("shloq.")}
+
+
+def marker_spec(op) -> OpSpec | None:
+    """The catalogue spec of the unit a marker is the output of (its `op` label, less a
+    `:requantized` suffix); None for input, constant and weight markers."""
+    return SPECS.get(marker_attrs(op).get("op", "").split(":")[0])
 
 
 def _python_value(attr):

@@ -23,7 +23,7 @@ from litert_converter.mlir import ir
 from shloq import catalogue, mlir
 from shloq.passes import register
 from shloq.passes.tfl import TFLPass, uniform_params
-from shloq.sites import is_site_marker, marker_attrs
+from shloq.sites import is_site_marker, marker_spec
 
 RECORDS = "shloq.requantizes"
 _CONSTANTS = ("tfl.pseudo_qconst", "tfl.pseudo_const", "tfl.no_value", "arith.constant", "tfl.qconst")
@@ -59,11 +59,11 @@ def prepare_requantizes(module, sites: list) -> list:
             continue
         if len(mlir.users(source.results[0])) > 1:
             shape = mlir.tensor_shape(source.results[0].type)
-            swap = _swap_of_two_dims(shape)
-            if swap is None:
+            transpose = _swapping_transpose(shape)
+            if transpose is None:
                 sites += _between_reshapes(source, marker, params[source], q, shape)
             else:
-                sites += _between_moves(source, marker, params[source], q, *_transposes(shape, swap))
+                sites += _between_moves(source, marker, params[source], q, transpose, transpose)
             continue
         if _broadcasting_fold_fails(source, producer, params[source].dtype, q.dtype):
             sites += _between_reshapes(source, marker, params[source], q, mlir.tensor_shape(source.results[0].type))
@@ -81,7 +81,7 @@ def _broadcasting_fold_fails(source, producer, source_dtype, target_dtype) -> bo
     """Whether the requantize from `source_dtype` to `target_dtype` of marker `source`, folded into
     its `producer`, fails the producer's TFL verifier (`OpSpec.broadcasting_fold_fails`): an operand
     of `producer` is a broadcast that repeats elements, which the converter folds into the op."""
-    spec = catalogue.SPECS.get(marker_attrs(source).get("op", "").split(":")[0])
+    spec = marker_spec(source)
     if spec is None or (source_dtype, target_dtype) not in spec.broadcasting_fold_fails:
         return False
     return any(_repeats_elements(value) for value in producer.operands)
@@ -101,7 +101,7 @@ def _same_io_type_fold_target(source):
     ops before it are looked through: the converter merges a layer norm's MEAN and the reshape
     after it (`keep_dims`), and the requantize of the reshape then folds into the MEAN."""
     while True:
-        spec = catalogue.SPECS.get(marker_attrs(source).get("op", "").split(":")[0])
+        spec = marker_spec(source)
         if spec is None or spec.same_io_type:
             return source if spec is not None else None
         if spec.category is not catalogue.Category.SHARED:
@@ -130,27 +130,24 @@ def _between_reshapes(source, marker, source_q, marker_q, folding_shape) -> list
                           lambda v, loc, ip: reshape(v, list(shape), loc, ip))
 
 
-def _swap_of_two_dims(shape) -> tuple[int, int] | None:
-    """Two dimensions of more than one element (a transpose of only unit dimensions is a reshape
-    to the converter), the last two such; None when there are fewer."""
+def _swapping_transpose(shape):
+    """A maker of the transpose that swaps the last two dimensions of `shape` of more than one
+    element (a transpose of only unit dimensions is a reshape to the converter), which is its own
+    inverse; None when there are fewer. The converter moves a binary op whose operands are all
+    reshapes after the reshape (`MoveBinaryOpBeforeReshape`), and a squared value is such an op:
+    it has no such pattern for transposes."""
     wide = [i for i, d in enumerate(shape) if d > 1]
-    return (wide[-2], wide[-1]) if len(wide) >= 2 else None
-
-
-def _transposes(shape, swap):
-    """The two moves of `_between_moves` as one transpose swapping dimensions `swap`, twice. The
-    converter moves a binary op whose operands are all reshapes after the reshape
-    (`MoveBinaryOpBeforeReshape`), and a squared value is such an op: it has no such pattern for
-    transposes."""
+    if len(wide) < 2:
+        return None
     perm = list(range(len(shape)))
-    perm[swap[0]], perm[swap[1]] = perm[swap[1]], perm[swap[0]]
+    perm[wide[-2]], perm[wide[-1]] = perm[wide[-1]], perm[wide[-2]]
 
     def transpose(value, loc, ip):
         value_type = ir.RankedTensorType(value.type)
         moved = ir.RankedTensorType.get([value_type.shape[p] for p in perm], value_type.element_type)
         return ir.Operation.create("stablehlo.transpose", results=[moved], operands=[value],
                                    attributes={"permutation": ir.DenseI64ArrayAttr.get(perm)}, loc=loc, ip=ip)
-    return transpose, transpose
+    return transpose
 
 
 def _between_moves(source, marker, source_q, marker_q, there, back) -> list:
