@@ -163,14 +163,14 @@ def site_qparams(attrs: dict, ranges: dict, weight: np.ndarray | None = None) ->
     return SiteQParams(dtype, np.float32(scale), zero_point)
 
 
-_QUANTIZED_TYPE = re.compile(r"!quant\.uniform<(?P<dtype>i8|i16)(?:<(?P<lo>-?\d+):(?P<hi>-?\d+)>)?:f32"
+_QUANTIZED_TYPE = re.compile(r"!quant\.uniform<(?P<dtype>i8|i16|i32)(?:<(?P<lo>-?\d+):(?P<hi>-?\d+)>)?:f32"
                              r"(?::(?P<axis>\d+))?, (?:\{(?P<scales>[^}]*)\}|(?P<scale>[^:>]+)(?::(?P<zero_point>-?\d+))?)>")
 
 
 def parse_quantized_type(text: str) -> SiteQParams | None:
     """The parameters of a `!quant.uniform` element type as `quantized_type` spells them and MLIR
-    prints them back (a zero point of 0 left out); None for another type or a per-axis one with
-    non-zero zero points."""
+    prints them back (a zero point of 0 left out), int32 biases included; None for another type or
+    a per-axis one with non-zero zero points."""
     found = _QUANTIZED_TYPE.fullmatch(text)
     if found is None:
         return None

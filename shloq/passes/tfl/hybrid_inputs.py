@@ -8,7 +8,6 @@ integers stand for."""
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import numpy as np
 from litert_converter.mlir import ir
@@ -16,8 +15,7 @@ from litert_converter.mlir import ir
 from shloq import mlir
 from shloq.passes import register
 from shloq.passes.tfl import TFLPass
-
-_QUANTIZED = re.compile(r"!quant\.uniform<[^:]+:f32(?::(\d+))?, (\{[^}]*\}|[-+.\deE]+)(?::(-?\d+))?>")
+from shloq.qscheme import parse_quantized_type
 
 
 @register
@@ -48,9 +46,9 @@ class HybridInputsPass(TFLPass):
 
 def _real_values(qconst):
     """The float values a `tfl.pseudo_qconst` stands for: (stored integer - zero point) x scale."""
-    axis, scales, zero_point = _QUANTIZED.search(str(qconst.results[0].type)).groups()
-    ints = np.asarray(ir.DenseIntElementsAttr(qconst.attributes["value"])).astype(np.float64) - int(zero_point or 0)
-    scale = np.array([float(v) for v in scales.strip("{}").split(",")])
-    if axis is not None:
-        scale = scale.reshape([-1 if d == int(axis) else 1 for d in range(ints.ndim)])
+    q = parse_quantized_type(str(ir.RankedTensorType(qconst.results[0].type).element_type))
+    ints = np.asarray(ir.DenseIntElementsAttr(qconst.attributes["value"])).astype(np.float64) - q.zero_point
+    scale = np.asarray(q.scale, np.float64)
+    if q.axis is not None:
+        scale = scale.reshape([-1 if d == q.axis else 1 for d in range(ints.ndim)])
     return mlir.dense_attr((ints * scale).astype(np.float32))
