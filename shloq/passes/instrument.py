@@ -19,7 +19,7 @@ class InstrumentPass(ModulePass):
     """Per calibrated site, appends results `min` and `max` of its finite values (scalars), or with
     `values` the tensor itself (for percentiles and `mse` histograms); a clamped constant adds nothing (see
     `mark_sites.CLAMPED_CONSTANT`). Each added result carries `shloq.site`,
-    `shloq.stat` and `shloq.where` (the op whose value it measures, for error messages). A softmax input also gets `floor`: its lowest row maximum less
+    `shloq.stat` and `shloq.where` (the op whose value it measures, for error messages). A softmax input also gets `floor`: the lowest maximum of its rows that are not constant, less
     `SOFTMAX_MARGIN + ln(row length)`. Values below it weigh less than e**-8 of a row's mass, so
     they need no room on the int8 grid; a mask fill of -1e4 or -inf would otherwise be the
     range (and every real score would round to the same value)."""
@@ -112,9 +112,20 @@ def _select(keep, value, fill: float, loc, ip):
 
 
 def _softmax_floor(value, axis_size: int, loc, ip):
+    """The lowest maximum of a row that is not constant, less the margin. A constant row (every
+    score masked, as a padding query's under a query-and-key mask, or a row of one) gives the
+    uniform distribution whatever its value, which saturating at the floor keeps: its maximum (a
+    fill of -1e9 or finfo.min) would otherwise be the floor, and every real score one step."""
     shape = mlir.tensor_shape(value.type)
-    row_max = _reduce(_finite(value, -np.inf, loc, ip), "stablehlo.maximum", -np.inf, [len(shape) - 1], loc, ip)
-    lowest = _reduce_all(row_max, "stablehlo.minimum", np.inf, loc, ip)
+    finite = _finite(value, -np.inf, loc, ip)
+    rows = [len(shape) - 1]
+    row_max = _reduce(finite, "stablehlo.maximum", -np.inf, rows, loc, ip)
+    row_min = _reduce(finite, "stablehlo.minimum", np.inf, rows, loc, ip)
+    varies = ir.Operation.create(
+        "stablehlo.compare", results=[_bool_tensor(mlir.tensor_shape(row_max.type))], operands=[row_min, row_max],
+        attributes={"comparison_direction": ir.Attribute.parse("#stablehlo<comparison_direction LT>")},
+        loc=loc, ip=ip)
+    lowest = _reduce_all(_select(varies.results[0], row_max, np.inf, loc, ip), "stablehlo.minimum", np.inf, loc, ip)
     margin = mlir.make_constant(np.array(SOFTMAX_MARGIN + np.log(axis_size), np.float32), loc, ip)
     return ir.Operation.create("stablehlo.subtract", results=[lowest.type], operands=[lowest, margin.results[0]],
                                loc=loc, ip=ip).results[0]
